@@ -1,0 +1,308 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The resource engine: find -> compare -> plan -> write (or only predict, in check mode).
+
+The same code runs in check mode and for real; check mode only skips the HTTP writes and keeps
+the predicted objects. Comparisons happen in the portable model (keys and names, server-managed
+fields left out), so ``changed`` means a user-visible difference and nothing else.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
+    PersonalizeApiError,
+    PersonalizeResponseLost,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
+    Indexes,
+    PortableError,
+)
+
+
+class Project:
+    """A cached view of one project through one client: one list call per kind, at most."""
+
+    def __init__(self, client):
+        self.client = client
+        self._lists = {}
+        self._versions = {}
+        self._indexes = None
+
+    def raw(self, plural):
+        if plural not in self._lists:
+            self._lists[plural] = list(self.client.get("/" + plural) or [])
+        return self._lists[plural]
+
+    def refresh(self, plural):
+        self._lists.pop(plural, None)
+        items = self.raw(plural)
+        if self._indexes is not None and plural != "priority":
+            self.indexes(plural)
+        return items
+
+    def versions(self, experience_uid):
+        if experience_uid not in self._versions:
+            self._versions[experience_uid] = list(
+                self.client.get("/experiences/%s/versions" % experience_uid) or [])
+        return self._versions[experience_uid]
+
+    def set_versions(self, experience_uid, versions):
+        self._versions[experience_uid] = versions
+
+    def priority(self):
+        if "priority" not in self._lists:
+            answer = self.client.get("/experiences-priority") or {}
+            if isinstance(answer, list):
+                answer = {"priorityOrder": answer}
+            self._lists["priority"] = list(answer.get("priorityOrder") or [])
+        return self._lists["priority"]
+
+    def indexes(self, *needed):
+        """Name indexes for the kinds given (plural names); lists only what is needed."""
+        if self._indexes is None:
+            self._indexes = Indexes()
+        idx = self._indexes
+        for plural in needed:
+            fresh = Indexes(**{plural: self.raw(plural)})
+            setattr(idx, plural, getattr(fresh, plural))
+            if plural == "attributes":
+                idx.presets = fresh.presets
+        return idx
+
+    # Keep the cache true after our own writes, so later tasks in-process need no re-read.
+    def remember(self, plural, raw):
+        items = self._lists.get(plural)
+        if items is not None:
+            items[:] = [i for i in items if i.get("uid") != raw.get("uid")] + [raw]
+        if self._indexes is not None and hasattr(self._indexes, plural):
+            index = getattr(self._indexes, plural)
+            index.remove(raw.get("uid"))
+            index.add(raw)
+
+    def forget(self, plural, uid):
+        items = self._lists.get(plural)
+        if items is not None:
+            items[:] = [i for i in items if i.get("uid") != uid]
+        if self._indexes is not None and hasattr(self._indexes, plural):
+            getattr(self._indexes, plural).remove(uid)
+
+
+def diff_fields(before, after, fields):
+    """The fields (among ``fields``) whose values differ."""
+    return [f for f in fields if (before or {}).get(f) != (after or {}).get(f)]
+
+
+class Change:
+    """One planned change of one object."""
+
+    def __init__(self, kind, ident, action, before=None, after=None, uid=None, raw=None, fields=None):
+        self.kind = kind
+        self.ident = ident
+        self.action = action          # create | update | delete | replace | none
+        self.before = before          # portable, or None
+        self.after = after            # portable, or None
+        self.uid = uid
+        self.raw = raw                # the API object (after the write, when written)
+        self.fields = fields or []
+        self.warnings = []
+
+    @property
+    def changed(self):
+        return self.action != "none"
+
+    def result(self):
+        out = {
+            "kind": self.kind.name,
+            self.kind.identity: self.ident,
+            "action": self.action,
+            "changed": self.changed,
+            "uid": self.uid,
+        }
+        if self.fields:
+            out["changed_fields"] = self.fields
+        return out
+
+
+class Engine:
+    """Plans and applies desired items of one kind against one project."""
+
+    def __init__(self, project, check_mode=False):
+        self.project = project
+        self.check_mode = check_mode
+
+    # -- planning ----------------------------------------------------------------------------
+    def normalize_items(self, kind, items, idx):
+        """Validate every input item before anything is written; duplicates are an error."""
+        seen = {}
+        out = []
+        for pos, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise PortableError("%ss[%d]: must be a mapping, got %r" % (kind.name, pos, item))
+            ident = item.get(kind.identity)
+            where = kind.item_label(ident) if ident else "%ss[%d]" % (kind.name, pos)
+            state = item.get("state", "present")
+            if state not in ("present", "absent"):
+                raise PortableError("%s: state must be present or absent, got %r" % (where, state))
+            norm = kind.normalize(item, idx, where) if state == "present" else {
+                kind.identity: self._ident_only(kind, item, where)}
+            if norm[kind.identity] in seen:
+                raise PortableError("%s appears twice in the input (items %d and %d)"
+                                    % (where, seen[norm[kind.identity]], pos))
+            seen[norm[kind.identity]] = pos
+            out.append((norm, state, bool(item.get("replace", False))))
+        return out
+
+    @staticmethod
+    def _ident_only(kind, item, where):
+        ident = item.get(kind.identity)
+        if not isinstance(ident, str) or not ident:
+            raise PortableError("%s: %s is required" % (where, kind.identity))
+        return ident
+
+    def current(self, kind):
+        """Current objects of a kind by identity, plus read-only ones, with ambiguity detected."""
+        by_ident, readonly, dupes = {}, {}, {}
+        for raw in self.project.raw(kind.plural):
+            ident = raw.get(kind.identity)
+            reason = kind.readonly_reason(raw)
+            if reason:
+                readonly[ident] = reason
+                continue
+            if ident in by_ident:
+                dupes.setdefault(ident, [by_ident[ident]["uid"]]).append(raw.get("uid"))
+            by_ident[ident] = raw
+        return by_ident, readonly, dupes
+
+    def plan(self, kind_name, items, prune=False):
+        kind = KINDS[kind_name]
+        idx = self.project.indexes(*self._index_kinds(kind))
+        wanted = self.normalize_items(kind, items, idx)
+        by_ident, readonly, dupes = self.current(kind)
+        changes = []
+        for desired, state, replace in wanted:
+            ident = desired[kind.identity]
+            where = kind.item_label(ident)
+            if ident in readonly:
+                raise PortableError("%s cannot be managed: %s" % (where, readonly[ident]))
+            if ident in dupes:
+                raise PortableError("%s is ambiguous: %d objects in the project have this %s (uids %s); "
+                                    "rename or delete the extra ones first"
+                                    % (where, len(dupes[ident]), kind.identity, ", ".join(dupes[ident])))
+            raw = by_ident.get(ident)
+            before = kind.export(raw, idx) if raw is not None else None
+            if state == "absent":
+                changes.append(Change(kind, ident, "delete" if raw else "none", before, None,
+                                      raw and raw.get("uid"), raw))
+                continue
+            if raw is None:
+                after = self._complete(kind, desired)
+                changes.append(Change(kind, ident, "create", None, after, None, None, sorted(after)))
+                continue
+            after = copy.deepcopy(before)
+            after.update(desired)
+            fields = diff_fields(before, after, kind.fields)
+            for field in kind.immutable:
+                if field in fields:
+                    if not replace:
+                        raise PortableError(
+                            "%s: %s cannot change after creation (%r -> %r); set replace: true to delete "
+                            "and re-create it" % (where, field, before.get(field), after.get(field)))
+            action = "none"
+            if fields:
+                action = "replace" if any(f in fields for f in kind.immutable) else "update"
+            changes.append(Change(kind, ident, action, before, after, raw.get("uid"), raw, fields))
+        if prune:
+            named = set(d[kind.identity] for d, s, r in wanted)
+            for ident, raw in sorted(by_ident.items()):
+                if ident not in named:
+                    changes.append(Change(kind, ident, "delete", kind.export(raw, idx), None, raw.get("uid"), raw))
+        return changes
+
+    @staticmethod
+    def _index_kinds(kind):
+        return {"audience": ("attributes",), "experience": ()}.get(kind.name, ())
+
+    @staticmethod
+    def _complete(kind, desired):
+        after = {}
+        for field in kind.fields:
+            after[field] = desired.get(field, kind.defaults.get(field))
+        if kind.name in ("attribute", "event") and not after.get("name"):
+            after["name"] = after["key"]
+        if kind.name == "experience" and not after.get("type"):
+            after["type"] = "segmented"
+        if kind.name == "audience" and after.get("definition") is None:
+            after["definition"] = {"__type": "RuleCombination", "combinationType": "AND", "rules": []}
+        return after
+
+    # -- applying ----------------------------------------------------------------------------
+    def apply(self, changes):
+        """Carry out planned changes in order (deletes last); in check mode only predict."""
+        if not changes:
+            return changes
+        kind = changes[0].kind
+        idx = self.project.indexes(*self._index_kinds(kind))
+        ordered = [c for c in changes if c.action != "delete"] + [c for c in changes if c.action == "delete"]
+        for change in ordered:
+            if change.action == "none":
+                continue
+            where = kind.item_label(change.ident)
+            if change.action in ("delete", "replace"):
+                if not self.check_mode:
+                    self._delete(kind, change.uid)
+                self.project.forget(kind.plural, change.uid)
+                if change.action == "delete":
+                    continue
+            if change.action in ("create", "replace"):
+                body = kind.body(change.after, idx, where)
+                if self.check_mode:
+                    change.uid = None
+                    if hasattr(idx, kind.plural):
+                        getattr(idx, kind.plural).plan(change.ident)
+                    continue
+                raw = self._create(kind, change.ident, body)
+            else:
+                body = kind.body(change.after, idx, where)
+                if self.check_mode:
+                    continue
+                raw = self.client_put(kind, change.uid, body)
+            change.raw = raw
+            change.uid = raw.get("uid")
+            self.project.remember(kind.plural, raw)
+            # changed is re-checked from the server's answer, not assumed from the request.
+            answered = kind.export(raw, idx)
+            if change.action == "update" and not diff_fields(change.before, answered, kind.fields):
+                change.action = "none"
+                change.warnings.append("%s: the server accepted the update but nothing changed" % where)
+            elif diff_fields(change.after, answered, kind.fields):
+                change.warnings.append("%s: the server stored %s differently than sent"
+                                       % (where, ", ".join(diff_fields(change.after, answered, kind.fields))))
+            change.after = answered
+        return changes
+
+    def client_put(self, kind, uid, body):
+        return self.project.client.put("%s/%s" % (kind.path, uid), body) or {}
+
+    def _delete(self, kind, uid):
+        try:
+            self.project.client.delete("%s/%s" % (kind.path, uid))
+        except PersonalizeApiError as exc:
+            if exc.status == 404:
+                return
+            raise
+
+    def _create(self, kind, ident, body):
+        """POST; if the response was lost, re-read and adopt what was created (never a 2nd copy)."""
+        try:
+            return self.project.client.post(kind.path, body) or {}
+        except PersonalizeResponseLost:
+            for raw in self.project.refresh(kind.plural):
+                if raw.get(kind.identity) == ident:
+                    return raw
+            return self.project.client.post(kind.path, body) or {}

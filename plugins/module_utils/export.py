@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read a whole project (or some kinds of it) with the minimum of calls.
+
+One list call per kind, plus one versions call per experience; nothing else. The portable form
+is free of uids and server-managed fields, names references by key or name, and is sorted so
+that two exports of an unchanged project are identical.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
+    EXPERIENCE_TYPES,
+    SCHEMA_VERSION,
+    PortableError,
+    is_preset,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils.versions import export_version
+
+KIND_TERMS = ("attributes", "events", "audiences", "experiences", "versions", "priority")
+
+# What each term needs listed to export its references.
+_NEEDS = {
+    "attributes": ("attributes",),
+    "events": ("events",),
+    "audiences": ("audiences", "attributes"),
+    "experiences": ("experiences",),
+    "versions": ("experiences", "audiences", "events"),
+    "priority": ("experiences",),
+}
+
+
+def terms_of(terms):
+    out = []
+    for term in terms:
+        if term == "all":
+            out.extend(KIND_TERMS)
+        elif term in KIND_TERMS:
+            out.append(term)
+        else:
+            raise PortableError("unknown kind %r: use one of %s, or all" % (term, ", ".join(KIND_TERMS)))
+    seen = set()
+    return [t for t in out if not (t in seen or seen.add(t))]
+
+
+def export_project(project, terms=KIND_TERMS, portable=True):
+    """{term: data} for the terms asked; ``project`` is an engine.Project."""
+    terms = terms_of(terms)
+    needed = set()
+    for term in terms:
+        needed.update(_NEEDS[term])
+    idx = project.indexes(*sorted(needed))
+    out = {}
+    if portable:
+        out["schema_version"] = SCHEMA_VERSION
+    for term in terms:
+        if term == "versions":
+            out[term] = _versions(project, idx, portable)
+        elif term == "priority":
+            order = project.priority()
+            out[term] = [_name(idx.experiences, uid) for uid in order] if portable else {"priorityOrder": order}
+        elif not portable:
+            out[term] = project.raw(term)
+        else:
+            kind = BY_PLURAL[term]
+            items = [kind.export(raw, idx) for raw in project.raw(term) if not is_preset(raw)]
+            out[term] = sorted(items, key=lambda item: item[kind.identity])
+    return out
+
+
+def _name(index, uid):
+    name = index.ident_of(uid)
+    if name is None:
+        raise PortableError("the priority order names experience uid %s, which does not exist" % uid)
+    return name
+
+
+def _versions(project, idx, portable):
+    experiences = sorted(project.raw("experiences"), key=lambda e: (e.get("name") or "", e.get("uid")))
+    out = []
+    types = dict((v, k) for k, v in EXPERIENCE_TYPES.items())
+    for exp in experiences:
+        raw_versions = project.versions(exp["uid"])
+        if not portable:
+            out.append({"experience": exp["uid"], "name": exp.get("name"), "versions": raw_versions})
+            continue
+        exp_type = types.get(exp.get("__type"), "segmented")
+        # The current versions: the live one first (it is always older), then the draft.
+        # Archived versions are history and stay in the raw export only (see docs/export.md).
+        live = [v for v in raw_versions if v.get("status") in ("ACTIVE", "PAUSED")]
+        draft = [v for v in raw_versions if v.get("status") == "DRAFT"]
+        out.append({
+            "experience": exp.get("name"),
+            "versions": [export_version(v, exp_type, idx) for v in live[:1] + draft[:1]],
+        })
+    return out

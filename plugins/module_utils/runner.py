@@ -1,0 +1,285 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module does, in one function, so a module file and its action plugin share it.
+
+``run_module(name, params, check_mode, diff)`` takes validated parameters and gives the result
+dict; it raises nothing for expected failures: they come back as ``failed`` with a message.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
+    PersonalizeError,
+    PersonalizeResponseLost,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project
+from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
+    EXPERIENCE_TYPES,
+    PortableError,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils.specs import (
+    KIND_OF_MODULE,
+    identity_of,
+    module_spec,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils import versions as vers
+
+_NOT_ITEM_FIELDS = ("items", "prune", "exact")
+
+
+def single_item(module_name, params):
+    """The one resource the single form describes: the module's own options that were given."""
+    own = set(module_spec(module_name)["argument_spec"]) - set(_connection_names())
+    item = {}
+    for field in sorted(own - set(_NOT_ITEM_FIELDS)):
+        if params.get(field) is not None:
+            item[field] = params[field]
+    if item.get("state") == "present":
+        del item["state"]
+    if module_name == "personalize_experience" and not item.get("replace"):
+        item.pop("replace", None)
+    return item
+
+
+def _connection_names():
+    from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
+    return CONNECTION_ARGSPEC.keys()
+
+
+def run_module(module_name, params, check_mode=False, diff=False, client=None):
+    kind_name = KIND_OF_MODULE[module_name]
+    many = params.get("items") is not None
+    items = params["items"] if many else [single_item(module_name, params)]
+    try:
+        client = client or client_from_module_params(params)
+        project = Project(client)
+        if kind_name == "version":
+            out = run_versions(project, items, check_mode, exact=params.get("exact", False))
+        else:
+            out = run_kind(project, kind_name, items, check_mode, prune=params.get("prune", False))
+    except (PortableError, PersonalizeError) as exc:
+        return {"failed": True, "changed": False, "msg": str(exc)}
+    return shape_result(kind_name, identity_of(module_name), out, many, check_mode, diff)
+
+
+# -- attributes, events, audiences, experiences ------------------------------------------------
+def run_kind(project, kind_name, items, check_mode, prune=False):
+    engine = Engine(project, check_mode=check_mode)
+    idx = project.indexes()
+    idx.set_lenient(check_mode)
+    changes = engine.plan(kind_name, items, prune=prune)
+    engine.apply(changes)
+    warnings = idx.warnings()
+    records = []
+    for change in changes:
+        warnings.extend(change.warnings)
+        record = change.result()
+        record["before"] = change.before
+        record["after"] = change.after
+        record["object"] = change.raw if change.action != "delete" else None
+        records.append(record)
+    return {"records": records, "warnings": warnings}
+
+
+# -- versions ------------------------------------------------------------------------------
+def _version_specs(item, where):
+    if item.get("versions") is not None:
+        if not isinstance(item["versions"], list):
+            raise PortableError("%s: versions must be a list" % where)
+        extra = sorted(set(item) - {"experience", "versions", "type"})
+        if extra:
+            raise PortableError("%s: give either versions or status/variants, not both (%s)" % (where, ", ".join(extra)))
+        return [v for v in item["versions"] if str(v.get("status", "")).lower() != "archived"]
+    spec = dict((k, item[k]) for k in vers.SPEC_FIELDS if item.get(k) is not None)
+    spec.setdefault("status", "active")
+    return [spec]
+
+
+def _guess_type(specs):
+    for spec in specs:
+        for variant in spec.get("variants") or []:
+            if isinstance(variant, dict) and "trafficDistribution" in variant:
+                return "ab_test"
+    return "segmented"
+
+
+def run_versions(project, items, check_mode, exact=False):
+    idx = project.indexes("audiences", "events", "experiences")
+    idx.set_lenient(check_mode)
+    plans = []
+    seen = set()
+    # Validate and plan everything before the first write.
+    for pos, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("experience"), str):
+            raise PortableError("versions item %d: experience (the experience name) is required" % pos)
+        name = item["experience"]
+        where = "experience %r" % name
+        if name in seen:
+            raise PortableError("%s appears twice in the input" % where)
+        seen.add(name)
+        uid = idx.experiences.uid_of(name)
+        exp_raw = idx.experiences.by_id.get(name)
+        specs = _version_specs(item, where)
+        if exp_raw is None:
+            if not check_mode:
+                raise PortableError("%s does not exist in the project; create it first with "
+                                    "contentstack.personalize.personalize_experience" % where)
+            idx.experiences.assumed.add(name)
+            exp_type = str(item.get("type") or _guess_type(specs)).lower()
+            raw_versions = [{"uid": "<planned draft of %s>" % name, "status": "DRAFT", "variants": []}]
+            uid = None
+        else:
+            types = dict((v, k) for k, v in EXPERIENCE_TYPES.items())
+            exp_type = types.get(exp_raw.get("__type"), "segmented")
+            raw_versions = project.versions(uid)
+        desired = [vers.normalize_spec(s, exp_type, idx, "%s: versions[%d]" % (where, i)) for i, s in enumerate(specs)]
+        steps, before, after = vers.plan(where, exp_type, raw_versions, desired, idx, exact=exact)
+        plans.append((name, uid, exp_type, steps, before, after))
+    records = []
+    for name, uid, exp_type, steps, before, after in plans:
+        final = {}
+        if not check_mode:
+            final = _execute_steps(project, uid, steps)
+            after = [vers.export_version(raw, exp_type, idx) for raw in _live_and_draft(final, project.versions(uid))]
+        records.append({
+            "kind": "version", "experience": name, "uid": uid,
+            "action": "update" if steps else "none", "changed": bool(steps),
+            "steps": [s.describe() for s in steps],
+            "before": before, "after": after,
+            "version_uids": dict((v.get("status", "").lower(), v.get("uid")) for v in final.values()),
+            "short_uids": dict((v["name"], v.get("shortUid")) for spec in after for v in spec["variants"]),
+        })
+    return {"records": records, "warnings": idx.warnings()}
+
+
+def _execute_steps(project, exp_uid, steps):
+    """Run version calls in order; returns {version uid: raw} of the versions written."""
+    client = project.client
+    path = "/experiences/%s/versions" % exp_uid
+    written = {}
+    new_uid = None
+    for step in steps:
+        if step.op == "post":
+            try:
+                raw = client.post(path, step.body)
+            except PersonalizeResponseLost:
+                # The draft may exist now: adopt it rather than create a second one.
+                fresh = list(client.get(path) or [])
+                project.set_versions(exp_uid, fresh)
+                drafts = [v for v in fresh if v.get("status") == "DRAFT"]
+                raw = drafts[0] if drafts else client.post(path, step.body)
+            new_uid = raw["uid"]
+            written[new_uid] = raw
+        elif step.op == "put":
+            target = new_uid if step.version == "new" else step.version
+            raw = client.put("%s/%s" % (path, target), step.body)
+            written[target] = raw or dict(step.body, uid=target)
+        elif step.op == "delete":
+            client.delete("%s/%s" % (path, step.version))
+            written.pop(step.version, None)
+            written[step.version] = {"uid": step.version, "status": "DELETED"}
+    if steps:
+        current = dict((v["uid"], v) for v in project.versions(exp_uid))
+        for uid, raw in written.items():
+            if raw.get("status") == "DELETED":
+                current.pop(uid, None)
+            else:
+                current[uid] = raw
+        # Activating archives the previous live version.
+        live = [u for u, v in written.items() if v.get("status") in vers.LIVE]
+        if live:
+            for uid, raw in current.items():
+                if uid not in live and raw.get("status") in vers.LIVE:
+                    current[uid] = dict(raw, status="ARCHIVED")
+        project.set_versions(exp_uid, list(current.values()))
+    return written
+
+
+def _live_and_draft(written, all_versions):
+    by_uid = dict((v["uid"], v) for v in all_versions)
+    by_uid.update(dict((u, v) for u, v in written.items() if v.get("status") != "DELETED"))
+    live = [v for v in by_uid.values() if v.get("status") in vers.LIVE]
+    draft = [v for v in by_uid.values() if v.get("status") == "DRAFT"]
+    return live[:1] + draft[:1]
+
+
+# -- results -------------------------------------------------------------------------------
+_PAST = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced", "none": "unchanged"}
+
+
+def shape_result(kind_name, identity, out, many, check_mode, diff):
+    records = out["records"]
+    changed = any(r["changed"] for r in records)
+    result = {"changed": changed}
+    if out.get("warnings"):
+        result["warnings"] = out["warnings"]
+    would = "would be " if check_mode else ""
+    if many:
+        summary = {}
+        for r in records:
+            summary[_PAST[r["action"]]] = summary.get(_PAST[r["action"]], 0) + 1
+        result["summary"] = summary
+        result["results"] = [_public(r) for r in records]
+        plural = kind_name + "s"
+        result["msg"] = "%d %s: %s" % (len(records), plural, ", ".join(
+            "%d %s%s" % (n, would if word != "unchanged" else "", word) for word, n in sorted(summary.items()))
+            if records else "nothing to do")
+        if diff:
+            result["diff"] = [_diff(kind_name, r) for r in records if r["changed"]]
+    else:
+        r = records[0]
+        result.update(_public(r))
+        label = "%s %r" % (kind_name, r.get(identity))
+        if kind_name == "version":
+            result["msg"] = "%s of experience %r: %s" % (
+                "versions", r["experience"], "; ".join(r["steps"]) if r["steps"] else "unchanged")
+            if check_mode and r["steps"]:
+                result["msg"] += " (check mode: nothing written)"
+        else:
+            result["msg"] = "%s %s%s" % (label, would if r["action"] != "none" else "", _PAST[r["action"]])
+        if diff:
+            result["diff"] = _diff(kind_name, r)
+    return result
+
+
+def _public(record):
+    out = dict((k, v) for k, v in record.items() if k not in ("before", "after"))
+    out[record["kind"]] = record["after"] if record["after"] is not None else record["before"]
+    return out
+
+
+def _diff(kind_name, record):
+    ident = record.get("key") or record.get("name") or record.get("experience")
+    out = {
+        "before_header": "%s %s (before)" % (kind_name, ident),
+        "after_header": "%s %s (after)" % (kind_name, ident),
+    }
+    for side in ("before", "after"):
+        value = record[side]
+        if value is None:
+            value = {}
+        elif isinstance(value, list):
+            value = {"versions": value}
+        out[side] = value
+    return out
+
+
+__all__ = ["run_module", "KINDS"]
+
+
+def module_main(module, module_name):
+    """The body of every module's main(): run, then exit or fail with a readable message."""
+    from ansible_collections.contentstack.personalize.plugins.module_utils import client as client_mod
+    if not getattr(client_mod, "HAS_REQUESTS", True):
+        from ansible.module_utils.basic import missing_required_lib
+        module.fail_json(msg=missing_required_lib("requests"),
+                         exception=getattr(client_mod, "REQUESTS_IMPORT_ERROR", None))
+    result = run_module(module_name, module.params, check_mode=module.check_mode, diff=module._diff)
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)

@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Argument specs of every module, in one place, so a module and its action plugin agree."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
+    CONNECTION_ARGSPEC,
+    CONNECTION_MUTUALLY_EXCLUSIVE,
+)
+
+_STATE = dict(type="str", choices=["present", "absent"], default="present")
+_ITEMS = dict(type="list", elements="dict")
+_PRUNE = dict(type="bool", default=False)
+
+_SPECS = {
+    "personalize_attribute": dict(
+        argument_spec=dict(
+            key=dict(type="str", no_log=False),
+            name=dict(type="str"),
+            description=dict(type="str"),
+            state=_STATE,
+            items=_ITEMS,
+            prune=_PRUNE,
+        ),
+        identity="key",
+    ),
+    "personalize_event": dict(
+        argument_spec=dict(
+            key=dict(type="str", no_log=False),
+            name=dict(type="str"),
+            description=dict(type="str"),
+            state=_STATE,
+            items=_ITEMS,
+            prune=_PRUNE,
+        ),
+        identity="key",
+    ),
+    "personalize_audience": dict(
+        argument_spec=dict(
+            name=dict(type="str"),
+            description=dict(type="str"),
+            definition=dict(type="dict"),
+            state=_STATE,
+            items=_ITEMS,
+            prune=_PRUNE,
+        ),
+        identity="name",
+    ),
+    "personalize_experience": dict(
+        argument_spec=dict(
+            name=dict(type="str"),
+            type=dict(type="str", choices=["segmented", "ab_test"]),
+            description=dict(type="str"),
+            replace=dict(type="bool", default=False),
+            state=_STATE,
+            items=_ITEMS,
+            prune=_PRUNE,
+        ),
+        identity="name",
+    ),
+    "personalize_version": dict(
+        argument_spec=dict(
+            experience=dict(type="str"),
+            status=dict(type="str", choices=["draft", "active", "paused"]),
+            variants=dict(type="list", elements="dict"),
+            metrics=dict(type="list", elements="dict"),
+            targeting=dict(type="dict"),
+            variant_split=dict(type="str"),
+            versions=dict(type="list", elements="dict"),
+            exact=dict(type="bool", default=False),
+            items=_ITEMS,
+        ),
+        identity="experience",
+    ),
+}
+
+# The single-item form and the list form exclude each other; one of them is needed.
+for _name, _spec in _SPECS.items():
+    _spec["mutually_exclusive"] = [[_spec["identity"], "items"]] + CONNECTION_MUTUALLY_EXCLUSIVE
+    _spec["required_one_of"] = [[_spec["identity"], "items"]]
+
+KIND_OF_MODULE = {
+    "personalize_attribute": "attribute",
+    "personalize_event": "event",
+    "personalize_audience": "audience",
+    "personalize_experience": "experience",
+    "personalize_version": "version",
+}
+
+
+def module_spec(module_name):
+    """kwargs for AnsibleModule (and for ArgumentSpecValidator in the action plugins)."""
+    spec = copy.deepcopy(_SPECS[module_name])
+    spec.pop("identity")
+    spec["argument_spec"].update(copy.deepcopy(CONNECTION_ARGSPEC))
+    return spec
+
+
+def identity_of(module_name):
+    return _SPECS[module_name]["identity"]

@@ -1,0 +1,370 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Experience versions: the portable form of a version, and the state machine.
+
+Rules of the API (reference, decision 9): creating an experience creates one empty DRAFT; there is
+at most one DRAFT and at most one live (ACTIVE or PAUSED) version; a live version is locked except
+for its status; activating a version archives the previous live one; DRAFT -> PAUSED and anything
+-> DRAFT are refused. A PUT always carries ``status`` and the full ``variants`` list.
+
+Given an experience's current versions and the desired ones (the live content with its status,
+and/or a draft), ``plan`` gives the minimal sequence of version calls.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
+    LYTICS_ID,
+    VERSION_STATUSES,
+    PortableError,
+    is_placeholder,
+)
+
+LIVE = ("ACTIVE", "PAUSED")
+SPEC_FIELDS = ("status", "variants", "metrics", "targeting", "variant_split")
+MAX_VARIANTS = 20
+
+
+def _status_in(value, where):
+    status = str(value or "").lower()
+    if status not in ("draft", "active", "paused"):
+        raise PortableError("%s: status must be draft, active or paused, got %r" % (where, value))
+    return status
+
+
+def _names(values, index, where, field, kind_label):
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise PortableError("%s: %s must be a list of %s names" % (where, field, kind_label))
+    out = []
+    for value in values:
+        name = index.to_ident(value) if isinstance(value, str) else None
+        if name is None:
+            raise PortableError("%s: %s names unknown %s %r" % (where, field, kind_label, value))
+        out.append(name)
+    return out
+
+
+def normalize_spec(spec, exp_type, idx, where):
+    """Validate one desired version (module input or portable) and give its portable form."""
+    if not isinstance(spec, dict):
+        raise PortableError("%s: a version must be a mapping" % where)
+    unknown = sorted(set(spec) - set(SPEC_FIELDS))
+    if unknown:
+        raise PortableError("%s: unknown version field(s) %s" % (where, ", ".join(unknown)))
+    status = _status_in(spec.get("status", "active"), where)
+    variants = spec.get("variants")
+    if not isinstance(variants, list) or not variants:
+        raise PortableError("%s: variants must be a non-empty list" % where)
+    if len(variants) > MAX_VARIANTS:
+        raise PortableError("%s: %d variants exceed the limit of %d per experience"
+                            % (where, len(variants), MAX_VARIANTS))
+    out_variants = []
+    names = set()
+    short_uids = set()
+    for pos, variant in enumerate(variants):
+        at = "%s: variants[%d]" % (where, pos)
+        if not isinstance(variant, dict):
+            raise PortableError("%s must be a mapping" % at)
+        name = variant.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise PortableError("%s: name is required" % at)
+        at = "%s: variant %r" % (where, name)
+        if name in names:
+            raise PortableError("%s appears twice" % at)
+        names.add(name)
+        out = {"name": name}
+        short = variant.get("shortUid")
+        if short is not None:
+            short = str(short)
+            if not short.isdigit() or (len(short) > 1 and short.startswith("0")):
+                raise PortableError("%s: shortUid must be a decimal string like \"0\" or \"12\", got %r" % (at, short))
+            if short in short_uids:
+                raise PortableError("%s: shortUid %s is used twice" % (at, short))
+            short_uids.add(short)
+            out["shortUid"] = short
+        if exp_type == "ab_test":
+            allowed = {"name", "shortUid", "trafficDistribution", "__type"}
+            traffic = variant.get("trafficDistribution")
+            if isinstance(traffic, bool) or not isinstance(traffic, int) or not 0 <= traffic <= 100:
+                raise PortableError("%s: trafficDistribution must be an integer percentage 0-100, got %r"
+                                    % (at, traffic))
+            out["trafficDistribution"] = traffic
+        else:
+            allowed = {"name", "shortUid", "audiences", "lyticsAudiences", "audienceCombinationType", "__type"}
+            out["audiences"] = _names(variant.get("audiences"), idx.audiences, at, "audiences", "audience")
+            out["lyticsAudiences"] = _names(variant.get("lyticsAudiences"), idx.audiences, at,
+                                            "lyticsAudiences", "audience")
+            if not out["audiences"] and not out["lyticsAudiences"]:
+                raise PortableError("%s: a segmented variant needs at least one audience" % at)
+            comb = variant.get("audienceCombinationType", "OR")
+            if comb not in ("AND", "OR"):
+                raise PortableError("%s: audienceCombinationType must be AND or OR, got %r" % (at, comb))
+            out["audienceCombinationType"] = comb
+            if not out["lyticsAudiences"]:
+                del out["lyticsAudiences"]
+        extra = sorted(set(variant) - allowed)
+        if extra:
+            raise PortableError("%s: unknown field(s) %s for a %s variant"
+                                % (at, ", ".join(extra), exp_type.replace("_", " ")))
+        out_variants.append(out)
+    result = {"status": status, "variants": out_variants}
+    if exp_type == "ab_test":
+        total = sum(v["trafficDistribution"] for v in out_variants)
+        if total != 100:
+            raise PortableError("%s: trafficDistribution of the variants sums to %d, not 100" % (where, total))
+        result["metrics"] = _metrics(spec.get("metrics"), idx, where)
+        targeting = _targeting(spec.get("targeting"), idx, where)
+        if targeting:
+            result["targeting"] = targeting
+        if spec.get("variant_split") is not None:
+            result["variant_split"] = str(spec["variant_split"])
+    else:
+        for field in ("metrics", "targeting", "variant_split"):
+            if spec.get(field):
+                raise PortableError("%s: %s belongs to A/B tests; a segmented experience has none" % (where, field))
+    return result
+
+
+def _metrics(metrics, idx, where):
+    if metrics is None:
+        return []
+    if not isinstance(metrics, list):
+        raise PortableError("%s: metrics must be a list" % where)
+    out = []
+    for pos, metric in enumerate(metrics):
+        at = "%s: metrics[%d]" % (where, pos)
+        if not isinstance(metric, dict) or not metric.get("event"):
+            raise PortableError("%s needs an event (an event key)" % at)
+        event = idx.events.to_ident(metric["event"]) if isinstance(metric["event"], str) else None
+        if event is None:
+            raise PortableError("%s names unknown event %r" % (at, metric["event"]))
+        out.append({"__type": metric.get("__type", "Primary"), "name": metric.get("name") or event, "event": event})
+    return out
+
+
+def _targeting(targeting, idx, where):
+    if not targeting:
+        return None
+    if not isinstance(targeting, dict):
+        raise PortableError("%s: targeting must be a mapping" % where)
+    audience = targeting.get("audience") or {}
+    if not isinstance(audience, dict):
+        raise PortableError("%s: targeting.audience must be a mapping" % where)
+    names = _names(audience.get("audiences"), idx.audiences, where, "targeting.audience.audiences", "audience")
+    if not names:
+        return None
+    comb = audience.get("audienceCombinationType", "OR")
+    if comb not in ("AND", "OR"):
+        raise PortableError("%s: targeting.audience.audienceCombinationType must be AND or OR" % where)
+    return {"audience": {"audiences": names, "audienceCombinationType": comb}}
+
+
+def export_version(raw, exp_type, idx):
+    """A raw version object -> its portable form (names for uids), status included."""
+    status = str(raw.get("status") or "DRAFT").lower()
+    variants = []
+    for variant in raw.get("variants") or []:
+        out = {"name": variant.get("name")}
+        if variant.get("shortUid") is not None:
+            out["shortUid"] = str(variant["shortUid"])
+        if exp_type == "ab_test":
+            out["trafficDistribution"] = variant.get("trafficDistribution")
+        else:
+            out["audiences"] = [_ident(idx.audiences, u, "audience") for u in variant.get("audiences") or []]
+            lytics = [_ident(idx.audiences, u, "audience") for u in variant.get("lyticsAudiences") or []]
+            out["audienceCombinationType"] = variant.get("audienceCombinationType") or "OR"
+            if lytics:
+                out["lyticsAudiences"] = lytics
+        variants.append(out)
+    spec = {"status": status, "variants": variants}
+    if exp_type == "ab_test":
+        spec["metrics"] = [{"__type": m.get("__type", "Primary"), "name": m.get("name"),
+                            "event": _ident(idx.events, m.get("event"), "event")}
+                           for m in raw.get("metrics") or []]
+        aud = ((raw.get("targeting") or {}).get("audience") or {})
+        if aud.get("audiences"):
+            spec["targeting"] = {"audience": {
+                "audiences": [_ident(idx.audiences, u, "audience") for u in aud["audiences"]],
+                "audienceCombinationType": aud.get("audienceCombinationType") or "OR"}}
+        if raw.get("variantSplit") is not None:
+            spec["variant_split"] = str(raw["variantSplit"])
+    return spec
+
+
+def _ident(index, uid, label):
+    ident = index.ident_of(uid)
+    if ident is None:
+        raise PortableError("a version references %s uid %s, which does not exist in the project" % (label, uid))
+    return ident
+
+
+def version_body(spec, exp_type, idx, status=None):
+    """Portable version -> API body with the project's uids."""
+    variants = []
+    for variant in spec["variants"]:
+        out = {"name": variant["name"]}
+        if variant.get("shortUid") is not None:
+            out["shortUid"] = variant["shortUid"]
+        if exp_type == "ab_test":
+            out["__type"] = "ABTestVariant"
+            out["trafficDistribution"] = variant["trafficDistribution"]
+        else:
+            out["__type"] = "SegmentedVariant"
+            out["audiences"] = [idx.audiences.uid_of(n) for n in variant.get("audiences") or []]
+            out["lyticsAudiences"] = [idx.audiences.uid_of(n) for n in variant.get("lyticsAudiences") or []]
+            out["audienceCombinationType"] = variant.get("audienceCombinationType", "OR")
+        variants.append(out)
+    body = {"status": (status or spec["status"]).upper(), "variants": variants}
+    if exp_type == "ab_test":
+        body["metrics"] = [{"__type": m["__type"], "name": m["name"], "event": idx.events.uid_of(m["event"])}
+                           for m in spec.get("metrics") or []]
+        if spec.get("targeting"):
+            aud = spec["targeting"]["audience"]
+            body["targeting"] = {"audience": {
+                "audiences": [idx.audiences.uid_of(n) for n in aud["audiences"]],
+                "audienceCombinationType": aud["audienceCombinationType"]}}
+        if spec.get("variant_split") is not None:
+            body["variantSplit"] = spec["variant_split"]
+    return body
+
+
+def content(spec):
+    """What makes two versions the same, status aside."""
+    if spec is None:
+        return None
+    return dict((k, spec.get(k) or None) for k in ("variants", "metrics", "targeting", "variant_split"))
+
+
+def _fill_short_uids(spec, *references):
+    """Give desired variants without a shortUid the one of the same-named variant, so CMS entry
+    variants stay linked. References are portable versions, most relevant first."""
+    spec = copy.deepcopy(spec)
+    taken = set(v["shortUid"] for v in spec["variants"] if v.get("shortUid") is not None)
+    for variant in spec["variants"]:
+        if variant.get("shortUid") is not None:
+            continue
+        for ref in references:
+            match = [v for v in (ref or {}).get("variants", []) if v.get("name") == variant["name"]]
+            if match and match[0].get("shortUid") is not None and match[0]["shortUid"] not in taken:
+                variant["shortUid"] = match[0]["shortUid"]
+                taken.add(variant["shortUid"])
+                break
+    return spec
+
+
+class Step:
+    """One version call. ``version`` is a uid, or "new" for the draft created by an earlier step."""
+
+    def __init__(self, op, version, body, spec, why):
+        self.op = op
+        self.version = version
+        self.body = body
+        self.spec = spec
+        self.why = why
+
+    def describe(self):
+        return self.why
+
+
+def current_versions(raw_versions, exp_type, idx):
+    """(live, draft) as (raw, portable) pairs from a raw version list (any order)."""
+    live = draft = (None, None)
+    for raw in raw_versions:
+        status = raw.get("status")
+        if status in LIVE:
+            live = (raw, export_version(raw, exp_type, idx))
+        elif status == "DRAFT":
+            draft = (raw, export_version(raw, exp_type, idx))
+    return live, draft
+
+
+def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
+    """The minimal version calls that make an experience's versions match ``desired``.
+
+    ``desired`` is a list of normalised portable versions: at most one live (active or paused)
+    and at most one draft. With ``exact``, a draft that is not desired is deleted.
+    Returns (steps, before, after) with before/after the portable current versions.
+    """
+    lives = [s for s in desired if s["status"] in ("active", "paused")]
+    drafts = [s for s in desired if s["status"] == "draft"]
+    if len(lives) > 1 or len(drafts) > 1:
+        raise PortableError("%s: at most one live (active or paused) version and one draft may be given"
+                            % exp_label)
+    (live_raw, live), (draft_raw, draft) = current_versions(raw_versions, exp_type, idx)
+    before = [v for v in (live, draft) if v]
+    steps = []
+    new_live, new_draft = live, draft
+    draft_uid = draft_raw and draft_raw.get("uid")
+
+    if lives:
+        want = _fill_short_uids(lives[0], live, draft)
+        status = want["status"]
+        if live is not None and content(live) == content(want):
+            if live["status"] != status:
+                # A status-only PUT resends the locked version's variants exactly as they are.
+                steps.append(Step("put", live_raw["uid"], dict(version_body(live, exp_type, idx), status=status.upper()),
+                                  dict(live, status=status), "%s the live version" % _verb(status)))
+                new_live = dict(live, status=status)
+        else:
+            if draft_uid:
+                steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "active"),
+                                  dict(want, status="active"), "write the desired content into the draft and activate it"))
+                target = draft_uid
+            else:
+                steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"),
+                                  dict(want, status="draft"), "create a draft with the desired content"))
+                steps.append(Step("put", "new", version_body(want, exp_type, idx, "active"),
+                                  dict(want, status="active"), "activate the new draft"))
+                target = "new"
+            if status == "paused":
+                steps.append(Step("put", target, version_body(want, exp_type, idx, "paused"),
+                                  dict(want, status="paused"), "pause it"))
+            new_live = want
+            new_draft, draft_uid = None, None
+
+    if drafts:
+        want = _fill_short_uids(drafts[0], new_draft, new_live)
+        if new_draft is not None and content(new_draft) == content(want):
+            pass
+        elif draft_uid:
+            steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "draft"),
+                              want, "update the draft"))
+        else:
+            steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"),
+                              want, "create a draft"))
+        new_draft = want
+    elif exact and new_draft is not None and draft_uid:
+        if new_live is None:
+            raise PortableError("%s: the draft cannot be removed, it is the experience's only version" % exp_label)
+        steps.append(Step("delete", draft_uid, None, None, "delete the draft, which is not desired"))
+        new_draft = None
+    after = [v for v in (new_live, new_draft) if v]
+    return steps, before, after
+
+
+def _verb(status):
+    return {"active": "resume", "paused": "pause"}.get(status, "set")
+
+
+def has_placeholders(body):
+    text = repr(body)
+    return "<planned " in text
+
+
+def lytics_refs(spec):
+    """Names in lyticsAudiences of a portable version."""
+    out = []
+    for variant in spec.get("variants") or []:
+        out.extend(variant.get("lyticsAudiences") or [])
+    return out
+
+
+__all__ = ["normalize_spec", "export_version", "version_body", "plan", "current_versions", "content",
+           "VERSION_STATUSES", "LYTICS_ID", "is_placeholder"]

@@ -1,0 +1,108 @@
+"""The version state machine, on its own: which calls for which current and desired versions."""
+
+import pytest
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes, PortableError
+from ansible_collections.contentstack.personalize.plugins.module_utils import versions as vers
+
+AUD = [{"uid": "a" * 24, "name": "Gold"}, {"uid": "b" * 24, "name": "Silver"}]
+EVENTS = [{"uid": "e" * 24, "key": "checkout"}]
+
+
+def idx():
+    return Indexes(audiences=AUD, events=EVENTS)
+
+
+def seg(status, *variants):
+    return vers.normalize_spec({"status": status, "variants": list(variants)}, "segmented", idx(), "t")
+
+
+def raw(uid, status, *variants):
+    return {"uid": uid, "status": status, "variants": [
+        dict(v, __type="SegmentedVariant", audiences=[{"Gold": "a" * 24, "Silver": "b" * 24}[a] for a in v["audiences"]])
+        for v in variants]}
+
+
+GOLD = {"name": "Gold", "audiences": ["Gold"], "shortUid": "0", "audienceCombinationType": "OR"}
+SILVER = {"name": "Silver", "audiences": ["Silver"], "shortUid": "2", "audienceCombinationType": "OR"}
+
+
+def ops(steps):
+    return [(s.op, s.version, s.body and s.body["status"]) for s in steps]
+
+
+def test_fresh_experience_activates_the_auto_draft_in_one_call():
+    steps, before, after = vers.plan("x", "segmented", [raw("d1", "DRAFT")], [seg("active", GOLD)], idx())
+    assert ops(steps) == [("put", "d1", "ACTIVE")]
+    assert after[0]["status"] == "active"
+
+
+def test_equal_live_content_is_a_no_op_and_status_change_resends_variants():
+    current = [raw("v1", "ACTIVE", GOLD)]
+    assert vers.plan("x", "segmented", current, [seg("active", GOLD)], idx())[0] == []
+    steps = vers.plan("x", "segmented", current, [seg("paused", GOLD)], idx())[0]
+    assert ops(steps) == [("put", "v1", "PAUSED")]
+    assert steps[0].body["variants"][0]["shortUid"] == "0"
+
+
+def test_locked_live_gets_a_new_draft_then_activation_keeping_short_uids_by_name():
+    current = [raw("v1", "ACTIVE", GOLD)]
+    gold_without_id = {"name": "Gold", "audiences": ["Gold"]}
+    steps, _, after = vers.plan("x", "segmented", current, [seg("active", gold_without_id, {"name": "Silver", "audiences": ["Silver"]})], idx())
+    assert ops(steps) == [("post", None, "DRAFT"), ("put", "new", "ACTIVE")]
+    sent = steps[0].body["variants"]
+    assert sent[0]["shortUid"] == "0" and "shortUid" not in sent[1]
+
+
+def test_paused_target_activates_then_pauses():
+    steps = vers.plan("x", "segmented", [raw("d1", "DRAFT")], [seg("paused", GOLD)], idx())[0]
+    assert ops(steps) == [("put", "d1", "ACTIVE"), ("put", "d1", "PAUSED")]
+
+
+def test_live_and_draft_together():
+    current = [raw("v1", "ACTIVE", GOLD)]
+    steps = vers.plan("x", "segmented", current, [seg("active", GOLD), seg("draft", GOLD, SILVER)], idx())[0]
+    assert ops(steps) == [("post", None, "DRAFT")]
+
+
+def test_exact_deletes_an_undesired_draft_but_never_the_only_version():
+    current = [raw("v1", "ACTIVE", GOLD), raw("d1", "DRAFT", SILVER)]
+    steps = vers.plan("x", "segmented", current, [seg("active", GOLD)], idx(), exact=True)[0]
+    assert ops(steps) == [("delete", "d1", None)]
+    with pytest.raises(PortableError, match="only version"):
+        vers.plan("x", "segmented", [raw("d1", "DRAFT", SILVER)], [], idx(), exact=True)
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"status": "active", "variants": []}, "variants must be a non-empty list"),
+    ({"status": "live", "variants": [GOLD]}, "status must be draft, active or paused"),
+    ({"status": "active", "variants": [{"name": "G", "audiences": ["Nope"]}]}, "unknown audience 'Nope'"),
+    ({"status": "active", "variants": [{"name": "G", "audiences": []}]}, "needs at least one audience"),
+    ({"status": "active", "variants": [GOLD, dict(GOLD, shortUid="5")]}, "appears twice"),
+    ({"status": "active", "variants": [dict(GOLD, shortUid="01")]}, "decimal string"),
+    ({"status": "active", "variants": [GOLD], "metrics": [{"event": "checkout"}]}, "belongs to A/B tests"),
+])
+def test_bad_segmented_versions_name_the_field(spec, message):
+    with pytest.raises(PortableError, match=message):
+        vers.normalize_spec(spec, "segmented", idx(), "experience 'Hero'")
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"variants": [{"name": "A", "trafficDistribution": 60}, {"name": "B", "trafficDistribution": 30}]}, "sums to 90"),
+    ({"variants": [{"name": "A", "trafficDistribution": "50"}]}, "integer percentage"),
+    ({"variants": [{"name": "A", "trafficDistribution": 100}], "metrics": [{"event": "nope"}]}, "unknown event 'nope'"),
+])
+def test_bad_ab_versions_name_the_field(spec, message):
+    with pytest.raises(PortableError, match=message):
+        vers.normalize_spec(spec, "ab_test", idx(), "experience 'Test'")
+
+
+def test_ab_export_and_body_round_trip_through_uids():
+    spec = vers.normalize_spec({"status": "active", "variants": [
+        {"name": "A", "trafficDistribution": 50, "shortUid": "0"}, {"name": "B", "trafficDistribution": 50, "shortUid": "1"}],
+        "metrics": [{"name": "Checkouts", "event": "checkout"}],
+        "targeting": {"audience": {"audiences": ["Gold"]}}}, "ab_test", idx(), "t")
+    body = vers.version_body(spec, "ab_test", idx())
+    assert body["metrics"][0]["event"] == "e" * 24
+    assert body["targeting"]["audience"]["audiences"] == ["a" * 24]
+    assert vers.export_version(dict(body, uid="v"), "ab_test", idx()) == spec
