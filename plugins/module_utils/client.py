@@ -1,0 +1,627 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP client of the collection: regions, auth, pacing, retries, errors.
+
+Every module, action plugin, the lookup and the role's plugins talk to the Personalize
+Management API through ``PersonalizeClient``; nothing else imports ``requests``.
+
+Decisions (see docs/architecture.md and the API reference's "Decisions for this project"):
+
+* Paths are flat on the regional host; the project is chosen by the ``x-project-uid`` header.
+* Auth is exactly one of ``authtoken`` (header ``authtoken``) or ``oauth_token``
+  (header ``authorization: Bearer ...``).
+* ``Content-Type: application/json`` on POST/PUT only; a GET never carries a body.
+* Pacing: ``SharedRateLimiter`` keyed by host + organization, shared by all processes.
+* Retries with exponential backoff and full jitter, ``Retry-After`` honoured. A POST is re-sent
+  only when it provably never reached the server (connect failure, 429, 503); otherwise
+  ``PersonalizeResponseLost`` is raised and the caller re-reads by key or name.
+* No token or header value ever appears in an error text or repr.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import ipaddress
+import json
+import random
+import re
+import time
+import traceback
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, kept for sanity tools
+    from urlparse import urlsplit  # type: ignore
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    import requests.adapters
+    import requests.exceptions
+    try:
+        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    except ImportError:  # pragma: no cover - very old bundles
+        from requests.packages.urllib3.exceptions import ConnectTimeoutError, NewConnectionError  # type: ignore
+    HAS_REQUESTS = True
+except ImportError:  # pragma: no cover - exercised only where requests is missing
+    requests = None
+    ConnectTimeoutError = NewConnectionError = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import SharedRateLimiter
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "ansible-contentstack-personalize/%s" % COLLECTION_VERSION
+
+REGIONS = {
+    "aws-na": "https://personalize-api.contentstack.com",
+    "aws-eu": "https://eu-personalize-api.contentstack.com",
+    "aws-au": "https://au-personalize-api.contentstack.com",
+    "azure-na": "https://azure-na-personalize-api.contentstack.com",
+    "azure-eu": "https://azure-eu-personalize-api.contentstack.com",
+    "gcp-na": "https://gcp-na-personalize-api.contentstack.com",
+    "gcp-eu": "https://gcp-eu-personalize-api.contentstack.com",
+}
+REGION_ALIASES = {"na": "aws-na", "us": "aws-na", "eu": "aws-eu", "au": "aws-au"}
+DEFAULT_REGION = "aws-na"
+
+DEFAULTS = {
+    "validate_certs": True,
+    "timeout": 30,
+    "rate_limit": 10.0,
+    "max_retries": 6,
+    "allow_http": False,
+}
+
+# Paths that are not project scoped: organization level (/projects) and lookup lists.
+_UNSCOPED_PREFIXES = ("/projects", "/geolocation")
+_ORG_PREFIXES = ("/projects",)
+
+_PROJECT_UID_RE = re.compile(r"^[0-9a-fA-F]{24}$")
+_RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+_POST_RETRY_STATUSES = frozenset((429, 503))
+_POST_LOST_STATUSES = frozenset((500, 502, 504))
+_MAX_TEXT = 300
+_REDACTED = "********"
+
+
+class PersonalizeError(Exception):
+    """Base error: bad options, unusable configuration, or any failure of a call.
+
+    The text never contains a token or a header value.
+    """
+
+
+class PersonalizeApiError(PersonalizeError):
+    """A call that failed: the API answered an error status, or no usable answer came back.
+
+    ``status`` is the HTTP status, or None when no response arrived (connection failure,
+    timeout). ``message`` is the API's message (decision 3 order), ``errors`` the per-field
+    validation errors when given, ``body`` the parsed (or raw) response body.
+    """
+
+    def __init__(self, method, path, status, message, errors=None, body=None):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.body = body
+        super(PersonalizeApiError, self).__init__(self._text())
+
+    def _text(self):
+        detail = self.message or ""
+        if self.errors:
+            formatted = format_errors(self.errors)
+            if formatted and formatted not in detail:
+                detail = "%s (%s)" % (detail, formatted) if detail else formatted
+        if self.status is None:
+            return "%s %s failed: %s" % (self.method, self.path, detail or "no response")
+        return "%s %s returned %s: %s" % (self.method, self.path, self.status, detail or "(no message)")
+
+    @property
+    def code(self):
+        """The dotted error code (``personalize.KIND.REASON``) when the message is one, else None."""
+        if isinstance(self.message, str) and re.match(r"^personali[sz]ation?\.[A-Za-z0-9_.]+$", self.message):
+            return self.message
+        return None
+
+    def __repr__(self):
+        return "%s(%r, %r, %r, %r)" % (type(self).__name__, self.method, self.path, self.status, self.message)
+
+
+class PersonalizeResponseLost(PersonalizeApiError):
+    """A POST whose response was lost: it may or may not have been applied.
+
+    Raised on a read timeout, a connection dropped after sending, or 500/502/504. The client
+    never re-sends the POST; the caller re-reads by key or name and decides.
+    """
+
+
+def format_errors(errors):
+    """Render the API's ``errors`` member (dict of field -> str | list | dict, or a list)."""
+    if isinstance(errors, dict):
+        parts = []
+        for field, value in errors.items():
+            if isinstance(value, (list, tuple)):
+                value = ", ".join(_scalar_text(v) for v in value)
+            else:
+                value = _scalar_text(value)
+            parts.append("%s: %s" % (field, value))
+        return "; ".join(parts)
+    if isinstance(errors, (list, tuple)):
+        return "; ".join(_scalar_text(v) for v in errors)
+    return _scalar_text(errors)
+
+
+def _scalar_text(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in ("message", "error_message", "error", "code"):
+            if isinstance(value.get(key), str):
+                return value[key]
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _truncate(text, limit=_MAX_TEXT):
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        return text[:limit] + "..."
+    return text
+
+
+def extract_message(body):
+    """Return ``(message, errors)`` from an error body, per decision 3.
+
+    Order: ``errors``, then ``error``, then ``error_message``, then ``message``, then the raw
+    body (truncated). ``errors`` is returned separately so the text can show both the dotted
+    code and the field details.
+    """
+    if isinstance(body, dict):
+        errors = body.get("errors") or None
+        message = None
+        for key in ("error", "error_message", "message"):
+            value = body.get(key)
+            if value:
+                message = _scalar_text(value)
+                break
+        if message is None and errors is None:
+            message = _truncate(json.dumps(body, sort_keys=True))
+        return (_truncate(message) if message else None), errors
+    if isinstance(body, (list, tuple)):
+        return _truncate(json.dumps(body)), None
+    if body is None:
+        return None, None
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return (_truncate(body) or None), None
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date), or None."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+def _is_loopback(host):
+    host = (host or "").strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(region=None, api_url=None, allow_http=False):
+    """The base URL (no trailing slash) for ``api_url`` or ``region``; raises PersonalizeError."""
+    if api_url not in (None, ""):
+        if not isinstance(api_url, str):
+            raise PersonalizeError("api_url must be a string URL such as https://personalize-api.contentstack.com")
+        url = api_url.strip()
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # raises ValueError for a bad port
+        except ValueError as exc:
+            raise PersonalizeError("api_url %r is not a valid URL: %s" % (_truncate(url, 120), exc))
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise PersonalizeError(
+                "api_url %r is not a valid URL: it needs an http:// or https:// scheme and a host, "
+                "for example https://personalize-api.contentstack.com" % _truncate(url, 120))
+        if parts.username is not None or parts.password is not None:
+            raise PersonalizeError("api_url must not contain credentials; use authtoken or oauth_token")
+        if parts.query or parts.fragment or url.endswith("?") or "#" in url:
+            raise PersonalizeError("api_url %r must not contain a query or a fragment" % _truncate(url, 120))
+        if parts.scheme.lower() == "http" and not allow_http and not _is_loopback(parts.hostname):
+            raise PersonalizeError(
+                "api_url %r uses plain http to a non-loopback host; tokens would travel unencrypted. "
+                "Use https, or set allow_http=true if you really mean it" % _truncate(url, 120))
+        host = parts.hostname
+        if ":" in host:
+            host = "[%s]" % host
+        netloc = host if port is None else "%s:%s" % (host, port)
+        return "%s://%s%s" % (parts.scheme.lower(), netloc, parts.path.rstrip("/"))
+    name = DEFAULT_REGION if region in (None, "") else str(region).strip().lower()
+    name = REGION_ALIASES.get(name, name)
+    if name not in REGIONS:
+        raise PersonalizeError(
+            "unknown region %r; valid regions: %s (aliases: %s), or give api_url for a custom host"
+            % (_truncate(region, 60), ", ".join(sorted(REGIONS)),
+               ", ".join("%s=%s" % item for item in sorted(REGION_ALIASES.items()))))
+    return REGIONS[name]
+
+
+def _redact(text, secrets):
+    """Replace every secret (token) in ``text`` by a fixed mask."""
+    if text is None:
+        return text
+    text = str(text)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, _REDACTED)
+    return text
+
+
+def _check_header_value(name, value):
+    if not isinstance(value, str):
+        raise PersonalizeError("%s must be a string" % name)
+    value = value.strip()
+    if not value:
+        return None
+    if any(ch in value for ch in "\r\n\x00") or any(ch.isspace() for ch in value):
+        # Never echo the value: it may be a secret.
+        raise PersonalizeError("%s contains whitespace or control characters" % name)
+    return value
+
+
+class PersonalizeClient:
+    """Client for the Contentstack Personalize Management API (one per connection)."""
+
+    backoff_base = 0.5
+    backoff_cap = 20.0
+    retry_after_cap = 300.0
+
+    def __init__(self, region=None, api_url=None, project_uid=None, authtoken=None,
+                 oauth_token=None, organization_uid=None, validate_certs=True,
+                 timeout=30, rate_limit=10, max_retries=6, allow_http=False,
+                 ratelimit_directory=None):
+        if not HAS_REQUESTS:
+            raise PersonalizeError("the Python library 'requests' is required but cannot be imported")
+        self._secrets = tuple(t for t in (authtoken, oauth_token) if isinstance(t, str) and t.strip())
+        try:
+            self._configure(region, api_url, project_uid, authtoken, oauth_token, organization_uid,
+                            validate_certs, timeout, rate_limit, max_retries, allow_http)
+        except PersonalizeError as exc:
+            raise PersonalizeError(self._redact(str(exc)))
+        self.stats = {"calls": 0, "retries": 0, "throttled": 0}
+        self.sleep = time.sleep
+        self.random = random.random
+        host_key = urlsplit(self.base_url).netloc.lower()
+        self.rate_limit_key = host_key + ("|" + self.organization_uid if self.organization_uid else "")
+        self.limiter = SharedRateLimiter(self.rate_limit_key, self.rate_limit, directory=ratelimit_directory)
+        self.session = requests.Session()
+        # Retries are ours: keep urllib3 from silently re-sending anything.
+        adapter = requests.adapters.HTTPAdapter(max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.trust_env = True
+
+    # -- construction -------------------------------------------------------------------
+    def _configure(self, region, api_url, project_uid, authtoken, oauth_token, organization_uid,
+                   validate_certs, timeout, rate_limit, max_retries, allow_http):
+        self.allow_http = bool(allow_http)
+        self.base_url = resolve_base_url(region, api_url, self.allow_http)
+        self.region = None if api_url else REGION_ALIASES.get(
+            str(region or DEFAULT_REGION).strip().lower(), str(region or DEFAULT_REGION).strip().lower())
+
+        if project_uid not in (None, ""):
+            if not isinstance(project_uid, str) or not _PROJECT_UID_RE.match(project_uid.strip()):
+                raise PersonalizeError(
+                    "project_uid must be the 24-character hexadecimal project uid, got %r"
+                    % _truncate(project_uid, 60))
+            project_uid = project_uid.strip()
+        else:
+            project_uid = None
+        self.project_uid = project_uid
+
+        if organization_uid not in (None, ""):
+            organization_uid = _check_header_value("organization_uid", str(organization_uid))
+        self.organization_uid = organization_uid or None
+
+        authtoken = _check_header_value("authtoken", authtoken) if authtoken is not None else None
+        oauth_token = _check_header_value("oauth_token", oauth_token) if oauth_token is not None else None
+        if oauth_token and oauth_token.lower().startswith("bearer"):
+            raise PersonalizeError("oauth_token must be the bare access token, without the 'Bearer' prefix")
+        if authtoken and oauth_token:
+            raise PersonalizeError("authtoken and oauth_token are mutually exclusive; give exactly one")
+        if not authtoken and not oauth_token:
+            raise PersonalizeError(
+                "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN) or oauth_token "
+                "(or CONTENTSTACK_OAUTH_TOKEN)")
+        self.auth_method = "authtoken" if authtoken else "oauth_token"
+        self._auth_header = ("authtoken", authtoken) if authtoken else ("authorization", "Bearer " + oauth_token)
+
+        self.validate_certs = DEFAULTS["validate_certs"] if validate_certs is None else bool(validate_certs)
+        self.timeout = self._number("timeout", timeout, DEFAULTS["timeout"], minimum=0, exclusive=True)
+        self.rate_limit = self._number("rate_limit", rate_limit, DEFAULTS["rate_limit"], minimum=0)
+        retries = self._number("max_retries", max_retries, DEFAULTS["max_retries"], minimum=0)
+        if retries != int(retries):
+            raise PersonalizeError("max_retries must be a whole number")
+        self.max_retries = int(retries)
+
+    @staticmethod
+    def _number(name, value, default, minimum, exclusive=False):
+        if value is None or value == "":
+            return default
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise PersonalizeError("%s must be a number, got %r" % (name, _truncate(value, 40)))
+        if number != number or (exclusive and number <= minimum) or number < minimum:
+            raise PersonalizeError("%s must be %s %s" % (name, ">" if exclusive else ">=", minimum))
+        return number
+
+    @classmethod
+    def from_params(cls, params, **overrides):
+        """Build a client from a module-params-like dict (unknown keys are ignored)."""
+        names = ("region", "api_url", "project_uid", "authtoken", "oauth_token", "organization_uid",
+                 "validate_certs", "timeout", "rate_limit", "max_retries", "allow_http")
+        kwargs = {}
+        for name in names:
+            value = params.get(name)
+            if value is not None:
+                kwargs[name] = value
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    def describe(self):
+        """A safe one-line description for messages: base URL and project (never a token)."""
+        text = self.base_url
+        if self.project_uid:
+            text += " (project %s)" % self.project_uid
+        elif self.organization_uid:
+            text += " (organization %s)" % self.organization_uid
+        return text
+
+    def __repr__(self):
+        return "PersonalizeClient(%s)" % self.describe()
+
+    def with_project(self, project_uid):
+        """A client for another project of the same connection (shares session, pacing and stats)."""
+        clone = PersonalizeClient.__new__(PersonalizeClient)
+        clone.__dict__.update(self.__dict__)
+        if project_uid is not None and not _PROJECT_UID_RE.match(str(project_uid)):
+            raise PersonalizeError("project_uid must be the 24-character hexadecimal project uid, got %r"
+                                   % _truncate(project_uid, 60))
+        clone.project_uid = project_uid
+        return clone
+
+    def close(self):
+        self.session.close()
+
+    # -- helpers ------------------------------------------------------------------------
+    def _redact(self, text):
+        return _redact(text, self._secrets)
+
+    def _headers(self, method, project_scoped, org_required):
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        name, value = self._auth_header
+        headers[name] = value
+        if project_scoped:
+            headers["x-project-uid"] = self.project_uid
+        if self.organization_uid:
+            headers["organization_uid"] = self.organization_uid
+        if method in ("POST", "PUT"):
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def _backoff(self, retry_number, retry_after=None):
+        """Delay before retry ``retry_number`` (1-based): Retry-After, else full jitter."""
+        if retry_after is not None:
+            return min(retry_after, self.retry_after_cap)
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (retry_number - 1)))
+        return self.random() * ceiling
+
+    @staticmethod
+    def _not_sent(exc):
+        """True when a requests exception proves the request never reached the server."""
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return True
+        if isinstance(exc, requests.exceptions.SSLError) or isinstance(exc, requests.exceptions.ProxyError):
+            return False
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            seen = set()
+            stack = list(exc.args) + [exc.__cause__, exc.__context__]
+            while stack:
+                item = stack.pop()
+                if item is None or id(item) in seen:
+                    continue
+                seen.add(id(item))
+                if isinstance(item, (NewConnectionError, ConnectTimeoutError)):
+                    return True
+                if isinstance(item, ConnectionRefusedError):
+                    return True
+                reason = getattr(item, "reason", None)
+                if reason is not None:
+                    stack.append(reason)
+                if isinstance(item, BaseException):
+                    stack.extend([item.__cause__, item.__context__])
+        return False
+
+    def _error_from_response(self, method, path, response, cls=PersonalizeApiError, note=None):
+        body = self._parse_body(response)
+        message, errors = extract_message(body)
+        if message is None and errors is None:
+            message = response.reason or None
+        if note:
+            message = "%s %s" % (message, note) if message else note
+        safe_body = body
+        if isinstance(body, str):
+            safe_body = self._redact(body)
+        exc = cls(method, path, response.status_code, self._redact(message) if message else message,
+                  errors=errors, body=safe_body)
+        exc.args = (self._redact(exc.args[0]),)
+        return exc
+
+    @staticmethod
+    def _parse_body(response):
+        text = response.text if response.content else ""
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    # -- the request loop ---------------------------------------------------------------
+    def request(self, method, path, body=None, query=None, project_scoped=None):
+        """Send one API call and return the parsed JSON (None for 204 / empty).
+
+        ``project_scoped`` None means: True except for ``/projects`` and ``/geolocation``.
+        """
+        method = str(method).upper()
+        if method not in ("GET", "POST", "PUT", "DELETE"):
+            raise PersonalizeError("unsupported HTTP method %r" % method)
+        if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
+            raise PersonalizeError("path must start with a single '/', got %r" % _truncate(path, 80))
+        bare = path.split("?", 1)[0]
+        if project_scoped is None:
+            project_scoped = not any(bare == p or bare.startswith(p + "/") for p in _UNSCOPED_PREFIXES)
+        org_required = any(bare == p or bare.startswith(p + "/") for p in _ORG_PREFIXES)
+        if project_scoped and not self.project_uid:
+            raise PersonalizeError("%s %s needs project_uid (or CONTENTSTACK_PROJECT_UID)" % (method, bare))
+        if org_required and not self.organization_uid:
+            raise PersonalizeError(
+                "%s %s needs organization_uid (or CONTENTSTACK_ORGANIZATION_UID)" % (method, bare))
+        if method == "GET" and body is not None:
+            raise PersonalizeError("a GET request must not carry a body")
+
+        headers = self._headers(method, project_scoped, org_required)
+        data = None
+        if method in ("POST", "PUT"):
+            data = json.dumps({} if body is None else body, separators=(",", ":")).encode("utf-8")
+        elif body is not None:
+            data = json.dumps(body, separators=(",", ":")).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        url = self.base_url + path
+        params = dict(query) if query else None
+
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after = None
+            self.limiter.acquire()
+            self.stats["calls"] += 1
+            try:
+                response = self.session.request(
+                    method, url, params=params, data=data, headers=headers,
+                    timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
+            except requests.exceptions.SSLError as exc:
+                raise PersonalizeApiError(
+                    method, bare, None,
+                    self._redact("TLS error talking to %s: %s (check validate_certs)"
+                                 % (self.base_url, _truncate(exc, 200))))
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                not_sent = self._not_sent(exc)
+                kind = "timeout after %s s" % _fmt_num(self.timeout) if isinstance(
+                    exc, requests.exceptions.Timeout) else "connection error"
+                detail = self._redact("%s: %s" % (kind, _truncate(exc, 200)))
+                if method == "POST" and not not_sent:
+                    raise PersonalizeResponseLost(
+                        method, bare, None,
+                        "response lost (%s); the request may have been applied, re-read before "
+                        "retrying" % detail)
+                if attempt > self.max_retries:
+                    raise PersonalizeApiError(
+                        method, bare, None, "%s (gave up after %d attempts)" % (detail, attempt))
+                self.stats["retries"] += 1
+                self.sleep(self._backoff(attempt))
+                continue
+            except requests.exceptions.RequestException as exc:
+                raise PersonalizeApiError(method, bare, None, self._redact(_truncate(exc, 200)))
+
+            status = response.status_code
+            if status < 300:
+                if status >= 200:
+                    return self._success(method, bare, response)
+            if method == "DELETE" and status == 404 and attempt > 1:
+                # An earlier attempt may have deleted it before its answer was lost.
+                return None
+            if status == 429:
+                self.stats["throttled"] += 1
+            retryable = status in (_POST_RETRY_STATUSES if method == "POST" else _RETRY_STATUSES)
+            if method == "POST" and status in _POST_LOST_STATUSES:
+                raise self._error_from_response(
+                    method, bare, response, cls=PersonalizeResponseLost,
+                    note="(response lost; the request may have been applied, re-read before retrying)")
+            if not retryable:
+                raise self._error_from_response(method, bare, response)
+            if attempt > self.max_retries:
+                raise self._error_from_response(
+                    method, bare, response, note="(gave up after %d attempts)" % attempt)
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            delay = self._backoff(attempt, retry_after)
+            if status == 429 and retry_after is not None:
+                self.limiter.defer(delay)
+            self.stats["retries"] += 1
+            response.close()
+            self.sleep(delay)
+
+    def _success(self, method, path, response):
+        if response.status_code == 204 or not response.content:
+            return None
+        text = response.text
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise PersonalizeApiError(
+                method, path, response.status_code,
+                "expected a JSON response, got %s: %s"
+                % (response.headers.get("Content-Type") or "no content type",
+                   self._redact(_truncate(text, 120))))
+
+    # -- verbs --------------------------------------------------------------------------
+    def get(self, path, query=None, project_scoped=None):
+        return self.request("GET", path, query=query, project_scoped=project_scoped)
+
+    def post(self, path, body=None, query=None, project_scoped=None):
+        return self.request("POST", path, body=body, query=query, project_scoped=project_scoped)
+
+    def put(self, path, body=None, query=None, project_scoped=None):
+        return self.request("PUT", path, body=body, query=query, project_scoped=project_scoped)
+
+    def delete(self, path, query=None, project_scoped=None):
+        return self.request("DELETE", path, query=query, project_scoped=project_scoped)
+
+
+def _fmt_num(value):
+    return ("%d" % value) if float(value) == int(value) else ("%g" % value)
