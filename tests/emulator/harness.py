@@ -1,0 +1,202 @@
+"""Start and drive the Personalize emulator from tests and scripts (standard library only).
+
+    from emulator.harness import Emulator
+    with Emulator(seeds=["retail", "empty-dest"], rate_limit=0) as emu:
+        emu.url, emu.mark(), emu.log(since=m), emu.writes(since=m), emu.state(),
+        emu.configure(rate_limit=10, faults={...}, limits={...}), emu.reset()
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER = os.path.join(HERE, "server.py")
+SEEDS_DIR = os.path.join(HERE, "seeds")
+
+SOURCE_ORG = "blt5e1ec7ed0000a001"
+DEST_ORG = "blt5e1ec7ed0000b002"
+SOURCE_PROJECT = "6650a1b2c3d4e5f601000001"
+DEST_PROJECT = "6650a1b2c3d4e5f602000001"
+SOURCE_TOKEN = "csat-src-6f1d0c9a7b3e4d2f"
+SOURCE_RO_TOKEN = "csat-src-ro-2b8e4f6a1c3d5e7f"
+DEST_TOKEN = "csoa-dst-9c7a5e3b1d2f4a6c"
+NOBODY_TOKEN = "csat-nobody-0a0a0a0a0a0a0a0a"
+
+
+class EmulatorError(RuntimeError):
+    pass
+
+
+class Emulator:
+    """One emulator process. ``seeds``: names in tests/emulator/seeds (no .json), paths or dicts."""
+
+    def __init__(self, seeds=("retail", "empty-dest"), rate_limit=0, faults=None, tmp_path=None,
+                 limits=None, state_path=None, region="aws-na", log_path=None, port=0,
+                 start_timeout=15.0):
+        self.seeds = list(seeds or [])
+        self.rate_limit = rate_limit
+        self.faults = faults
+        self.limits = limits
+        self.region = region
+        self.port = port
+        self.start_timeout = start_timeout
+        self._own_tmp = tmp_path is None
+        self.tmp = str(tmp_path) if tmp_path is not None else tempfile.mkdtemp(prefix="personalize-emu-")
+        os.makedirs(self.tmp, exist_ok=True)
+        self.state_path = str(state_path) if state_path else None
+        self.log_path = str(log_path) if log_path else os.path.join(self.tmp, "emulator-requests.jsonl")
+        self.proc = None
+        self.url = None
+        self._stderr = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def _seed_args(self):
+        args = []
+        for i, s in enumerate(self.seeds):
+            if isinstance(s, dict):
+                path = os.path.join(self.tmp, "seed-%d-%d.json" % (os.getpid(), i))
+                with open(path, "w") as fh:
+                    json.dump(s, fh)
+                s = path
+            elif not os.path.exists(str(s)):
+                s = os.path.join(SEEDS_DIR, s if str(s).endswith(".json") else str(s) + ".json")
+            args += ["--seed", str(s)]
+        return args
+
+    def start(self):
+        if self.proc is not None:
+            return self
+        port_file = os.path.join(self.tmp, "emulator-port-%d-%d" % (os.getpid(), id(self)))
+        if os.path.exists(port_file):
+            os.unlink(port_file)
+        cmd = [sys.executable, SERVER, "--port", str(self.port), "--port-file", port_file,
+               "--log", self.log_path, "--rate-limit", str(self.rate_limit), "--region", self.region]
+        cmd += self._seed_args()
+        if self.state_path:
+            cmd += ["--state", self.state_path]
+        if self.faults:
+            cmd += ["--faults", json.dumps(self.faults)]
+        if self.limits:
+            cmd += ["--limits", json.dumps(self.limits)]
+        self._stderr = open(os.path.join(self.tmp, "emulator-stderr-%d.txt" % id(self)), "w+")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._stderr,
+                                     stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + self.start_timeout
+        try:
+            while True:
+                if os.path.exists(port_file):
+                    with open(port_file) as fh:
+                        text = fh.read().strip()
+                    if text:
+                        break
+                if self.proc.poll() is not None:
+                    raise EmulatorError("emulator exited with %s: %s" % (self.proc.returncode, self._err()))
+                if time.monotonic() > deadline:
+                    raise EmulatorError("emulator did not start within %ss: %s" % (self.start_timeout, self._err()))
+                time.sleep(0.02)
+            self.port = int(text)
+            self.url = "http://127.0.0.1:%d" % self.port
+            os.unlink(port_file)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _err(self):
+        try:
+            self._stderr.seek(0)
+            return self._stderr.read()[-2000:]
+        except Exception:
+            return ""
+
+    def stop(self):
+        """Terminate the process and wait for it; always safe to call."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            try:
+                if proc.poll() is None:
+                    proc.terminate()
+                    try:
+                        proc.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait(timeout=5)
+            finally:
+                if self._stderr:
+                    self._stderr.close()
+                    self._stderr = None
+        if self._own_tmp and self.tmp and os.path.isdir(self.tmp) and not self.state_path:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def restart(self):
+        """Stop and start again on the same port (state survives only with state_path)."""
+        keep_tmp, self._own_tmp = self._own_tmp, False
+        self.stop()
+        self._own_tmp = keep_tmp
+        return self.start()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def __del__(self):
+        try:
+            self.stop()
+        except Exception:
+            pass
+
+    # ------------------------------------------------------------------ admin
+    def _admin(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as e:
+            raise EmulatorError("%s %s -> %s %s" % (method, path, e.code, e.read()[:500]))
+
+    def state(self):
+        return self._admin("GET", "/_emulator/state")
+
+    def health(self):
+        return self._admin("GET", "/_emulator/health")
+
+    def configure(self, rate_limit=None, faults=None, limits=None):
+        body = {}
+        if rate_limit is not None:
+            body["rate_limit"] = rate_limit
+        if faults is not None:
+            body["faults"] = faults
+        if limits is not None:
+            body["limits"] = limits
+        return self._admin("POST", "/_emulator/config", body)
+
+    def reset(self, seed=None):
+        return self._admin("POST", "/_emulator/reset", seed if seed is not None else {})
+
+    # ------------------------------------------------------------------ request log
+    def log(self, since=0):
+        if not os.path.exists(self.log_path):
+            return []
+        out = []
+        with open(self.log_path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.endswith("\n"):
+                    out.append(json.loads(line))
+        return out[since:]
+
+    def mark(self):
+        return len(self.log())
+
+    def writes(self, since=0):
+        return [e for e in self.log(since) if e["method"] in ("POST", "PUT", "DELETE")]
