@@ -1,0 +1,204 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: personalize_export
+short_description: Read a Personalize project, or some kinds of it, raw or in the portable form
+version_added: 0.1.0
+description:
+  - Reads one Contentstack Personalize project through the Management API with the minimum of
+    calls, one list call per kind and one versions call per experience, and returns it either as
+    the API gives it or in the collection's portable form (keys and names instead of uids,
+    server-managed fields left out, sorted so that two exports of an unchanged project are equal).
+  - The portable form is what the collection's modules accept as O(ignore:items), so an export can be
+    applied to another project (see the C(export.yml) and C(apply.yml) playbooks and C(docs/export.md)).
+  - The lookup always returns a list. For the term V(all) the list holds one mapping, the whole
+    project (with C(schema_version) when portable). For a kind term the list holds that kind's
+    items, flattened, so O(query) and C(query()) give a list of items.
+  - All the terms of one call share one read of the project; nothing is listed twice.
+author:
+  - contentstack.personalize maintainers
+extends_documentation_fragment:
+  - contentstack.personalize.connection.PLUGINS
+options:
+  _terms:
+    description:
+      - What to export. Any of V(attributes), V(events), V(audiences), V(experiences), V(versions),
+        V(priority), or V(all) for the whole project.
+      - Several terms may be given; their results are concatenated in the order given.
+    type: list
+    elements: str
+    required: true
+  portable:
+    description:
+      - V(true) gives the portable form (C(schema_version) 1, see C(docs/export.md)).
+      - V(false) gives what the API returns (raw objects with uids); the raw C(versions) also
+        hold archived versions, which the portable form leaves out.
+    type: bool
+    default: true
+  query:
+    description:
+      - A JMESPath expression applied to the result before it is returned. For a kind term it is
+        applied to that kind's list of items; for V(all) to the project mapping.
+      - A list result is returned flattened into the lookup's list, a null result adds nothing,
+        any other value is added as one element.
+      - Needs the C(jmespath) Python library on the controller.
+    type: str
+notes:
+  - A connection option given as null (for example C(api_url=omitted_var | default(None))) counts
+    as not given, so the environment variable or the C(contentstack_*) variable applies.
+  - Errors (bad options, an unknown term, an API error, an invalid O(query)) fail the task with a
+    message that names the cause and never contains a token.
+requirements:
+  - requests
+  - jmespath (only for O(query))
+"""
+
+EXAMPLES = r"""
+- name: The whole project in the portable form (one mapping)
+  ansible.builtin.set_fact:
+    project: "{{ lookup('contentstack.personalize.personalize_export', 'all',
+                        api_url=personalize_api_url, project_uid=personalize_project_uid,
+                        authtoken=personalize_authtoken) }}"
+
+- name: Custom attribute keys only, connection from CONTENTSTACK_* environment variables
+  ansible.builtin.debug:
+    msg: "{{ query('contentstack.personalize.personalize_export', 'attributes', query='[].key') }}"
+
+- name: Audiences that are synced from Lytics (read-only)
+  ansible.builtin.debug:
+    msg: "{{ query('contentstack.personalize.personalize_export', 'audiences', query='[?read_only].name') }}"
+
+- name: Raw API objects of experiences and their versions, archived ones included
+  ansible.builtin.set_fact:
+    raw_versions: "{{ query('contentstack.personalize.personalize_export', 'versions', portable=false) }}"
+
+- name: Feed an export into the list form of a module (another project)
+  contentstack.personalize.personalize_attribute:
+    project_uid: "{{ destination_project_uid }}"
+    items: "{{ query('contentstack.personalize.personalize_export', 'attributes',
+                     project_uid=source_project_uid) }}"
+"""
+
+RETURN = r"""
+_list:
+  description:
+    - For V(all), one mapping with the keys C(attributes), C(events), C(audiences),
+      C(experiences), C(versions), C(priority) (and C(schema_version) when portable).
+    - For a kind term, the items of that kind. Portable items are sorted by key (attributes,
+      events) or name (audiences, experiences, versions); C(priority) is the list of experience
+      names in priority order (raw, experience uids).
+    - Preset attributes are left out of the portable form (every project has them). Lytics
+      audiences are kept, marked C(read_only=true) with C(source) and C(slug).
+    - Portable C(versions) items are C({experience, versions}) with at most the live (C(active)
+      or C(paused)) version and the C(draft), in that order; archived versions are only in the raw
+      export.
+  type: list
+  elements: raw
+  sample:
+    - key: loyalty_tier
+      name: Loyalty tier
+      description: Bronze, silver or gold
+"""
+
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import HAS_REQUESTS, PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Project
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import export_project, terms_of
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_plugin
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
+
+try:
+    import jmespath
+    HAS_JMESPATH = True
+except ImportError:  # pragma: no cover - depends on the controller
+    jmespath = None
+    HAS_JMESPATH = False
+
+
+def _flat_terms(terms):
+    out = []
+    for term in terms or []:
+        if isinstance(term, (list, tuple)):
+            out.extend(_flat_terms(term))
+        elif isinstance(term, str):
+            out.extend(t.strip().lower() for t in term.split(",") if t.strip())
+        else:
+            raise AnsibleError("personalize_export: a term must be a kind name, got %r" % (term,))
+    return out
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        # A null option counts as not given, so env and vars still apply (see notes).
+        direct = dict((k, v) for k, v in kwargs.items() if v is not None)
+        self.set_options(var_options=variables, direct=direct)
+
+        terms = _flat_terms(terms)
+        if not terms:
+            raise AnsibleError("personalize_export: give at least one term: attributes, events, audiences, "
+                               "experiences, versions, priority, or all")
+        try:
+            kinds = terms_of(terms)
+        except PortableError as exc:
+            raise AnsibleError("personalize_export: %s" % exc)
+
+        query = self.get_option("query")
+        compiled = self._compile(query) if query else None
+        portable = self.get_option("portable")
+
+        if not HAS_REQUESTS:
+            raise AnsibleError("personalize_export: the Python library 'requests' is required on the controller")
+        try:
+            client = client_from_plugin(self.get_option)
+            # One Project for the whole call: every term reads from the same cached listings.
+            data = export_project(Project(client), kinds, portable=portable)
+        except (PersonalizeError, PortableError) as exc:
+            raise AnsibleError("personalize_export: %s" % exc)
+
+        out = []
+        for term in terms:
+            value = self._shape(term, data, portable)
+            if compiled is None:
+                out.extend(value if term != "all" else [value])
+                continue
+            found = self._search(compiled, query, value)
+            if isinstance(found, list):
+                out.extend(found)
+            elif found is not None:
+                out.append(found)
+        return out
+
+    @staticmethod
+    def _shape(term, data, portable):
+        if term == "all":
+            return data
+        value = data[term]
+        if term == "priority" and isinstance(value, dict):
+            return list(value.get("priorityOrder") or [])
+        return list(value)
+
+    @staticmethod
+    def _compile(query):
+        if not HAS_JMESPATH:
+            raise AnsibleError("personalize_export: the query option needs the Python library 'jmespath' "
+                               "on the controller (pip install jmespath)")
+        try:
+            return jmespath.compile(query)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise AnsibleError("personalize_export: invalid JMESPath query %r: %s" % (query, exc))
+
+    @staticmethod
+    def _search(compiled, query, value):
+        try:
+            return compiled.search(value)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise AnsibleError("personalize_export: JMESPath query %r failed: %s" % (query, exc))
