@@ -593,9 +593,7 @@ class Store:
         def combo(node, path, top):
             if not isinstance(node, dict):
                 raise bad(path, "%s must be an object" % path)
-            t = node.get("__type")
-            if t is None and top:
-                t = "RuleCombination"
+            t = node.get("__type") or "RuleCombination"
             if t != "RuleCombination":
                 raise bad(path + ".__type", "%s.__type must be RuleCombination" % path)
             ct = node.get("combinationType")
