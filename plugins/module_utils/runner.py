@@ -177,8 +177,11 @@ def _execute_steps(project, exp_uid, steps):
             written[new_uid] = raw
         elif step.op == "put":
             target = new_uid if step.version == "new" else step.version
-            raw = client.put("%s/%s" % (path, target), step.body)
-            written[target] = raw or dict(step.body, uid=target)
+            body = step.body
+            if step.version == "new":
+                body = vers.carry_short_uids(body, written[new_uid])
+            raw = client.put("%s/%s" % (path, target), body)
+            written[target] = raw or dict(body, uid=target)
         elif step.op == "delete":
             client.delete("%s/%s" % (path, step.version))
             written.pop(step.version, None)

@@ -259,6 +259,18 @@ def _fill_short_uids(spec, *references):
     return spec
 
 
+def carry_short_uids(body, created):
+    """A version body for a draft the server just created: variants sent without a shortUid take
+    the one the server handed out (by name), so the next PUT does not renumber them."""
+    given = dict((v.get("name"), v.get("shortUid")) for v in (created or {}).get("variants") or []
+                 if v.get("shortUid") is not None)
+    body = copy.deepcopy(body)
+    for variant in body.get("variants") or []:
+        if variant.get("shortUid") is None and given.get(variant.get("name")) is not None:
+            variant["shortUid"] = str(given[variant["name"]])
+    return body
+
+
 class Step:
     """One version call. ``version`` is a uid, or "new" for the draft created by an earlier step."""
 
