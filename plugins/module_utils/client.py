@@ -126,7 +126,7 @@ class PersonalizeApiError(PersonalizeError):
     @property
     def code(self):
         """The dotted error code (``personalize.KIND.REASON``) when the message is one, else None."""
-        if isinstance(self.message, str) and re.match(r"^personali[sz]ation?\.[A-Za-z0-9_.]+$", self.message):
+        if isinstance(self.message, str) and re.match(r"^personali[sz](?:e|ation)\.[A-Za-z0-9_.]+$", self.message):
             return self.message
         return None
 
@@ -352,10 +352,10 @@ class PersonalizeClient:
             organization_uid = _check_header_value("organization_uid", str(organization_uid))
         self.organization_uid = organization_uid or None
 
+        if isinstance(oauth_token, str) and oauth_token.strip().lower().startswith("bearer "):
+            raise PersonalizeError("oauth_token must be the bare access token, without the 'Bearer' prefix")
         authtoken = _check_header_value("authtoken", authtoken) if authtoken is not None else None
         oauth_token = _check_header_value("oauth_token", oauth_token) if oauth_token is not None else None
-        if oauth_token and oauth_token.lower().startswith("bearer"):
-            raise PersonalizeError("oauth_token must be the bare access token, without the 'Bearer' prefix")
         if authtoken and oauth_token:
             raise PersonalizeError("authtoken and oauth_token are mutually exclusive; give exactly one")
         if not authtoken and not oauth_token:
