@@ -98,3 +98,36 @@ def _versions(project, idx, portable):
             "versions": [export_version(v, exp_type, idx) for v in live[:1] + draft[:1]],
         })
     return out
+
+
+class RawProject:
+    """A Project look-alike over a raw export (``export_project(..., portable=False)``), so that a
+    raw export already in hand converts to the portable form without another API call."""
+
+    def __init__(self, raw_export):
+        self._raw = raw_export
+        self._versions = dict((v["experience"], v["versions"]) for v in raw_export.get("versions") or [])
+        self._indexes = None
+
+    def raw(self, plural):
+        if plural not in self._raw:
+            raise PortableError("the raw export has no %s" % plural)
+        return self._raw[plural]
+
+    def versions(self, experience_uid):
+        return self._versions.get(experience_uid, [])
+
+    def priority(self):
+        return list((self._raw.get("priority") or {}).get("priorityOrder") or [])
+
+    def indexes(self, *needed):
+        from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes
+        if self._indexes is None:
+            self._indexes = Indexes(**dict((p, self._raw.get(p)) for p in
+                                           ("attributes", "events", "audiences", "experiences")))
+        return self._indexes
+
+
+def portable_from_raw(raw_export, terms=KIND_TERMS):
+    present = [t for t in terms_of(terms) if t in raw_export]
+    return export_project(RawProject(raw_export), present, portable=True)

@@ -53,6 +53,12 @@ def _connection_names():
 
 def run_module(module_name, params, check_mode=False, diff=False, client=None):
     kind_name = KIND_OF_MODULE[module_name]
+    if kind_name == "priority":
+        try:
+            project = Project(client or client_from_module_params(params))
+            return run_priority(project, params["order"], check_mode, diff)
+        except (PortableError, PersonalizeError) as exc:
+            return {"failed": True, "changed": False, "msg": str(exc)}
     many = params.get("items") is not None
     items = params["items"] if many else [single_item(module_name, params)]
     try:
@@ -84,6 +90,41 @@ def run_kind(project, kind_name, items, check_mode, prune=False):
         record["object"] = change.raw if change.action != "delete" else None
         records.append(record)
     return {"records": records, "warnings": warnings}
+
+
+# -- priority ------------------------------------------------------------------------------
+def run_priority(project, order, check_mode, diff):
+    """Experiences in ``order`` first (highest priority first), the others after them in their
+    current relative order; the API takes the full list of the project's experiences."""
+    idx = project.indexes("experiences")
+    if len(set(order)) != len(order):
+        raise PortableError("order: names an experience twice")
+    current = project.priority()
+    names = [idx.experiences.ident_of(uid) for uid in current]
+    known = set(idx.experiences.by_id)
+    missing = [n for n in order if n not in known]
+    if missing and not check_mode:
+        raise PortableError("order: unknown experience(s) %s" % ", ".join(repr(n) for n in missing))
+    for name in order:
+        idx.experiences.uid_of(name)  # ambiguity is an error
+    rest = [n for n in names if n is not None and n not in order]
+    rest += sorted(n for n in known if n not in order and n not in rest)
+    wanted = list(order) + rest
+    changed = wanted != names
+    if changed and not check_mode:
+        body = {"priorityOrder": [idx.experiences.uid_of(n) for n in wanted]}
+        answer = project.client.put("/experiences-priority", body) or body
+        if isinstance(answer, dict) and answer.get("priorityOrder"):
+            wanted = [idx.experiences.ident_of(uid) for uid in answer["priorityOrder"]]
+    result = {"changed": changed, "order": wanted,
+              "msg": "experience priority %s" % (("would be set" if check_mode else "set") if changed else "unchanged")}
+    if missing:
+        result["warnings"] = ["experience %r does not exist; check mode assumes an earlier task creates it" % n
+                              for n in missing]
+    if diff:
+        result["diff"] = {"before": {"order": names}, "after": {"order": wanted},
+                          "before_header": "experience priority (before)", "after_header": "experience priority (after)"}
+    return result
 
 
 # -- versions ------------------------------------------------------------------------------

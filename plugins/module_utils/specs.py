@@ -9,10 +9,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
-    CONNECTION_ARGSPEC,
-    CONNECTION_MUTUALLY_EXCLUSIVE,
-)
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
 
 _STATE = dict(type="str", choices=["present", "absent"], default="present")
 _ITEMS = dict(type="list", elements="dict")
@@ -78,11 +75,22 @@ _SPECS = {
         ),
         identity="experience",
     ),
+    "personalize_priority": dict(
+        argument_spec=dict(
+            order=dict(type="list", elements="str", required=True),
+        ),
+        identity=None,
+    ),
 }
 
 # The single-item form and the list form exclude each other; one of them is needed.
+# authtoken/oauth_token exclusivity is the client's check, not the argspec's: an empty string means
+# "not given, and no environment fallback either" (the copy role relies on it so that source and
+# destination credentials never mix), and the argspec would count it as given.
 for _name, _spec in _SPECS.items():
-    _spec["mutually_exclusive"] = [[_spec["identity"], "items"]] + CONNECTION_MUTUALLY_EXCLUSIVE
+    if _spec["identity"] is None:
+        continue
+    _spec["mutually_exclusive"] = [[_spec["identity"], "items"]]
     _spec["required_one_of"] = [[_spec["identity"], "items"]]
 
 KIND_OF_MODULE = {
@@ -91,6 +99,7 @@ KIND_OF_MODULE = {
     "personalize_audience": "audience",
     "personalize_experience": "experience",
     "personalize_version": "version",
+    "personalize_priority": "priority",
 }
 
 

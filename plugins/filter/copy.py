@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters the copy role plans, verifies and maps with (no API calls)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.contentstack.personalize.plugins.module_utils import copyplan
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
+
+
+def _guard(func):
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except PortableError as exc:
+            raise AnsibleFilterError(str(exc))
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@_guard
+def copy_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
+              allow_skips=False, prune=False, limits=None):
+    """The validated load plan of a copy (see module_utils/copyplan.py)."""
+    return copyplan.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits)
+
+
+@_guard
+def copy_compare(expected, actual_raw, activation="mirror", prune=False):
+    """Differences between the planned project and a raw export of the destination."""
+    return copyplan.compare(expected, portable_from_raw(actual_raw), activation, prune)
+
+
+@_guard
+def copy_uid_map(source_raw, dest_raw):
+    """Source uid -> destination uid per kind, and variant shortUids per experience."""
+    return copyplan.uid_map(source_raw, dest_raw)
+
+
+@_guard
+def to_portable(raw_export):
+    """A raw export (the lookup with portable=false) in the portable form, without API calls."""
+    return portable_from_raw(raw_export)
+
+
+def copy_endpoint(connection):
+    """"<base url> project <uid>" of a connection mapping: how the role tells two projects apart."""
+    from ansible_collections.contentstack.personalize.plugins.module_utils.client import PersonalizeError, resolve_base_url
+    try:
+        url = resolve_base_url(connection.get("region") or None, connection.get("api_url") or None,
+                               bool(connection.get("allow_http")))
+    except PersonalizeError as exc:
+        raise AnsibleFilterError(str(exc))
+    return "%s project %s" % (url.rstrip("/"), str(connection.get("project_uid") or "").strip())
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            "copy_plan": copy_plan,
+            "copy_compare": copy_compare,
+            "copy_uid_map": copy_uid_map,
+            "to_portable": to_portable,
+            "copy_endpoint": copy_endpoint,
+        }

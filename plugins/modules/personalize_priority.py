@@ -1,0 +1,76 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: personalize_priority
+short_description: Set the priority order of a Personalize project's experiences
+version_added: 0.1.0
+description:
+  - When a visitor qualifies for several experiences, the one higher in the priority order wins.
+  - Experiences are named by name. The ones in O(order) come first, in that order; the project's
+    other experiences follow in their current relative order (the API needs the full list).
+  - Nothing is written when the order already matches.
+  - Runs on the controller through an action plugin of the same name.
+author:
+  - contentstack.personalize maintainers
+extends_documentation_fragment:
+  - contentstack.personalize.connection
+attributes:
+  check_mode:
+    support: full
+    description: Predicts the resulting order; experiences only created in check mode are assumed to exist.
+  diff_mode:
+    support: full
+    description: Returns the order before and after, only when diff is asked for.
+  action_group:
+    support: full
+    membership:
+      - contentstack.personalize.personalize
+options:
+  order:
+    description:
+      - Experience names, highest priority first.
+    type: list
+    elements: str
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Campaigns before the evergreen hero
+  contentstack.personalize.personalize_priority:
+    order:
+      - Black Friday banner
+      - Homepage hero
+"""
+
+RETURN = r"""
+order:
+  description: The full priority order after the change, highest first.
+  returned: always
+  type: list
+  elements: str
+msg:
+  description: A readable sentence saying what happened.
+  returned: always
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.runner import module_main
+from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
+
+
+def main():
+    module = AnsibleModule(supports_check_mode=True, **module_spec("personalize_priority"))
+    module_main(module, "personalize_priority")
+
+
+if __name__ == "__main__":
+    main()
