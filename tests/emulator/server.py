@@ -344,6 +344,8 @@ class Emulator:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "PersonalizeEmulator/1.0"
+    disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls on keep-alive connections
+    wbufsize = -1  # headers and body leave in one write (flushed by handle_one_request)
     emu = None  # set in main()
 
     def log_message(self, fmt, *args):  # quiet
