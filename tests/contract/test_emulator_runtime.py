@@ -213,3 +213,43 @@ def test_state_view_shape(emu):
     assert p["counters"]["variantShortUid"]["6650a1b2c3d4e5f6a4000001"] == 5
     assert s["tokens"]["csoa-dst-9c7a5e3b1d2f4a6c"]["organizations"] == ["blt5e1ec7ed0000b002"]
     assert os.path.exists(emu.log_path)
+
+
+def test_two_emulators_share_a_tmp_path(tmp_path):
+    with Emulator(seeds=["retail"], tmp_path=tmp_path, region="aws-na") as src, \
+            Emulator(seeds=["empty-dest"], tmp_path=tmp_path, region="aws-eu") as dst:
+        assert src.log_path != dst.log_path and src.url != dst.url
+        assert dst.health()["region"] == "aws-eu"
+        Api(src.url).ok("GET", "/events")
+        Api(dst.url, token=DEST_TOKEN, project=DEST_PROJECT).ok("GET", "/events")
+        assert Api(dst.url).get("/events").status_code == 401  # source token unknown there
+        assert [e["project"] for e in src.log()] == [SOURCE_PROJECT]
+        assert [e["status"] for e in dst.log()] == [200, 401]
+
+
+def test_server_exits_when_the_harness_process_dies(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("import sys, time; sys.path.insert(0, %r)\n"
+            "from emulator.harness import Emulator\n"
+            "e = Emulator(seeds=['empty-dest'], tmp_path=%r).start()\n"
+            "print(e.proc.pid, flush=True); time.sleep(60)\n" % (tests_dir, str(tmp_path)))
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        server_pid = int(parent.stdout.readline())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        parent.stdout.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(server_pid, signal.SIGTERM)
+        pytest.fail("emulator outlived its parent")

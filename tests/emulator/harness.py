@@ -51,7 +51,18 @@ class Emulator:
         self.tmp = str(tmp_path) if tmp_path is not None else tempfile.mkdtemp(prefix="personalize-emu-")
         os.makedirs(self.tmp, exist_ok=True)
         self.state_path = str(state_path) if state_path else None
-        self.log_path = str(log_path) if log_path else os.path.join(self.tmp, "emulator-requests.jsonl")
+        if log_path:
+            self.log_path = str(log_path)
+        else:  # unique per instance, so two emulators may share one tmp_path
+            n = 1
+            while True:
+                name = "emulator-requests.jsonl" if n == 1 else "emulator-requests-%d.jsonl" % n
+                self.log_path = os.path.join(self.tmp, name)
+                try:
+                    open(self.log_path, "x").close()
+                    break
+                except FileExistsError:
+                    n += 1
         self.proc = None
         self.url = None
         self._stderr = None
@@ -77,7 +88,8 @@ class Emulator:
         if os.path.exists(port_file):
             os.unlink(port_file)
         cmd = [sys.executable, SERVER, "--port", str(self.port), "--port-file", port_file,
-               "--log", self.log_path, "--rate-limit", str(self.rate_limit), "--region", self.region]
+               "--log", self.log_path, "--rate-limit", str(self.rate_limit), "--region", self.region,
+               "--exit-with-parent"]
         cmd += self._seed_args()
         if self.state_path:
             cmd += ["--state", self.state_path]

@@ -415,7 +415,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(e.status, e.body())
         return self._send(404, {"message": "Cannot %s %s" % (method, path)})
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _any
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _any
 
 
 class Server(ThreadingHTTPServer):
@@ -436,6 +436,8 @@ def main(argv=None):
     ap.add_argument("--region", default="aws-na")
     ap.add_argument("--faults")
     ap.add_argument("--limits")
+    ap.add_argument("--exit-with-parent", action="store_true",
+                    help="exit when the parent process dies (used by the harness)")
     args = ap.parse_args(argv)
     if not args.seed and not (args.state and os.path.exists(args.state)):
         args.seed = [os.path.join(SEEDS_DIR, "retail.json"), os.path.join(SEEDS_DIR, "empty-dest.json")]
@@ -454,6 +456,15 @@ def main(argv=None):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    if args.exit_with_parent:
+        parent = os.getppid()
+
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+
+        threading.Thread(target=watch, daemon=True).start()
     try:
         httpd.serve_forever(poll_interval=0.2)
     except (SystemExit, KeyboardInterrupt):
