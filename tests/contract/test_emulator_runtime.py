@@ -253,3 +253,27 @@ def test_server_exits_when_the_harness_process_dies(tmp_path):
     else:
         os.kill(server_pid, signal.SIGTERM)
         pytest.fail("emulator outlived its parent")
+
+
+def test_concurrent_writes_and_log_lines_stay_whole(emu):
+    import threading
+    m = emu.mark()
+    errors = []
+
+    def worker(n):
+        api = Api(emu.url)
+        for i in range(10):
+            r = api.post("/events", {"key": "ev_%d_%d" % (n, i)})
+            if r.status_code != 201:
+                errors.append(r.text)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    keys = [e["key"] for e in Api(emu.url).ok("GET", "/events")]
+    assert len(keys) == len(set(keys)) == 85
+    entries = emu.log(since=m)
+    assert len(entries) == 81 and sum(e["status"] == 201 for e in entries) == 80
