@@ -15,29 +15,26 @@ _STATE = dict(type="str", choices=["present", "absent"], default="present")
 _ITEMS = dict(type="list", elements="dict")
 _PRUNE = dict(type="bool", default=False)
 
+
+
+def _keyed():
+    return dict(
+        argument_spec=dict(
+            key=dict(type="str", no_log=False),
+            name=dict(type="str"),
+            description=dict(type="str"),
+            state=_STATE,
+            items=_ITEMS,
+            prune=_PRUNE,
+        ),
+        identity="key",
+    )
+
+
 _SPECS = {
-    "personalize_attribute": dict(
-        argument_spec=dict(
-            key=dict(type="str", no_log=False),
-            name=dict(type="str"),
-            description=dict(type="str"),
-            state=_STATE,
-            items=_ITEMS,
-            prune=_PRUNE,
-        ),
-        identity="key",
-    ),
-    "personalize_event": dict(
-        argument_spec=dict(
-            key=dict(type="str", no_log=False),
-            name=dict(type="str"),
-            description=dict(type="str"),
-            state=_STATE,
-            items=_ITEMS,
-            prune=_PRUNE,
-        ),
-        identity="key",
-    ),
+    # Attributes and events have the same shape: a key, a name, a description.
+    "personalize_attribute": _keyed(),
+    "personalize_event": _keyed(),
     "personalize_audience": dict(
         argument_spec=dict(
             name=dict(type="str"),
