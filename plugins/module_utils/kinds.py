@@ -20,6 +20,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     is_lytics,
     is_preset,
     map_definition,
+    type_label,
 )
 
 # Fields the server manages on every object; never compared, never sent.
@@ -36,7 +37,7 @@ def _text(item, field, where, required=False):
             raise PortableError("%s: %s is required" % (where, field))
         return None
     if not isinstance(value, str):
-        raise PortableError("%s: %s must be a string, got %s" % (where, field, type(value).__name__))
+        raise PortableError("%s: %s must be a string, got %s" % (where, field, type_label(value)))
     if required and not value.strip():
         raise PortableError("%s: %s must not be empty" % (where, field))
     return value

@@ -36,6 +36,15 @@ class PortableError(Exception):
     """Bad input or an unresolvable reference. The text names the item and the field."""
 
 
+def type_label(value):
+    """The plain type name of a value for messages (ansible-core 2.19 hands plugins tagged
+    subclasses such as _AnsibleTaggedInt, whose names mean nothing to a user)."""
+    for plain in (bool, int, float, str, list, dict):
+        if isinstance(value, plain):
+            return plain.__name__
+    return type(value).__name__
+
+
 def is_lytics(raw_audience):
     return str(raw_audience.get("source") or "").upper() == "LYTICS"
 

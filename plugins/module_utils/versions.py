@@ -47,6 +47,10 @@ def _names(values, index, where, field, kind_label):
         name = index.to_ident(value) if isinstance(value, str) else None
         if name is None:
             raise PortableError("%s: %s names unknown %s %r" % (where, field, kind_label, value))
+        try:
+            index.uid_of(name)  # two objects with this name: say so here, where the item is known
+        except PortableError as exc:
+            raise PortableError("%s: %s: %s" % (where, field, exc))
         out.append(name)
     return out
 
