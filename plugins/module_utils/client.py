@@ -299,7 +299,12 @@ def _check_header_value(name, value):
 
 
 class PersonalizeClient:
-    """Client for the Contentstack Personalize Management API (one per connection)."""
+    """Client for the Contentstack Personalize Management API (one per connection).
+
+    ``stats``: ``calls`` counts every HTTP attempt sent, ``retries`` the re-sends, ``throttled``
+    the 429 answers. ``sleep``, ``random``, ``backoff_base`` and ``backoff_cap`` are attributes so
+    tests can make back-off instant and deterministic.
+    """
 
     backoff_base = 0.5
     backoff_cap = 20.0
