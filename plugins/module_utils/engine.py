@@ -70,7 +70,12 @@ class Project:
         idx = self._indexes
         for plural in needed:
             fresh = Indexes(**{plural: self.raw(plural)})
-            setattr(idx, plural, getattr(fresh, plural))
+            index, old = getattr(fresh, plural), getattr(idx, plural)
+            # A rebuilt index keeps what the run decided (check mode's leniency, planned names).
+            index.lenient = old.lenient
+            index.placeholders |= old.placeholders
+            index.assumed |= old.assumed
+            setattr(idx, plural, index)
             if plural == "attributes":
                 idx.presets = fresh.presets
         return idx
