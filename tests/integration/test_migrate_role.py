@@ -1,0 +1,232 @@
+"""The copy role (contentstack.personalize.migrate), end to end against the emulator.
+
+Every test drives real ansible-playbook runs of playbooks/migrate.yml: a small wrapper playbook
+imports it unchanged and, when a test needs it, adds a second play that exports both projects with
+the lookup (portable form) and prints the registered uid map. That export is this file's own,
+independent comparison; it does not use the role's verify (copy_compare).
+"""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import COLLROOT, DEST, NOBODY_TOKEN, ROOT, SOURCE, WRITE_METHODS
+
+MIGRATE = str(ROOT / "playbooks" / "migrate.yml")
+EXPORT = "contentstack.personalize.personalize_export"
+LYTICS_AUDIENCE = "High Propensity Buyers (Lytics)"
+KINDS = {"attributes": "key", "events": "key", "audiences": "name", "experiences": "name"}
+
+
+def connection(emu, side, **override):
+    if side == "source":
+        conn = {"api_url": emu.url, "project_uid": SOURCE["project_uid"], "authtoken": SOURCE["authtoken"],
+                "organization_uid": SOURCE["org"], "allow_http": True}
+    else:
+        conn = {"api_url": emu.url, "project_uid": DEST["project_uid"], "oauth_token": DEST["oauth_token"],
+                "organization_uid": DEST["org"], "allow_http": True}
+    conn.update(override)
+    return conn
+
+
+def copy_vars(emu, tmp_path, **extra):
+    out = {"migrate_source": connection(emu, "source"), "migrate_destination": connection(emu, "dest"),
+           "migrate_allow_skips": True, "migrate_report_dir": str(tmp_path / "report")}
+    out.update(extra)
+    return out
+
+
+def wrapper(tmp_path, export=False):
+    """playbooks/migrate.yml as is, then (optionally) the test's own export of both projects."""
+    plays = [{"import_playbook": MIGRATE}]
+    if export:
+        plays.append({
+            "name": "independent export (the test's, not the role's verify)",
+            "hosts": "localhost", "gather_facts": False, "connection": "local",
+            "tasks": [
+                {"name": "show the uid map", "ansible.builtin.debug": {"var": "personalize_uid_map"}},
+                {"name": "export both projects", "ansible.builtin.copy": {
+                    "dest": str(tmp_path / "exports.json"),
+                    "content": "{{ {'source': query('%s', 'all', portable=true, **migrate_source) | first,"
+                               " 'dest': query('%s', 'all', portable=true, **migrate_destination) | first}"
+                               " | to_json }}" % (EXPORT, EXPORT)}},
+            ],
+        })
+    return plays
+
+
+def role_tasks(run, prefix="contentstack.personalize."):
+    """The records of the role's module tasks (the modules of this collection)."""
+    return [t for t in run.tasks if t["action"].startswith(prefix) and t["action"] != prefix + "personalize_export"]
+
+
+def task_ending(run, suffix):
+    matches = [t for t in run.tasks if t["name"].endswith(suffix)]
+    assert matches, "no task ending %r in %s" % (suffix, [t["name"] for t in run.tasks])
+    return matches[-1]
+
+
+def failed_task(run):
+    failed = [t for t in run.tasks if t["status"] == "failed"]
+    assert failed, run.stdout[-3000:]
+    return failed[0]
+
+
+def writes(emu, since, project=None):
+    return [e for e in emu.log(since) if e["method"] in WRITE_METHODS
+            and (project is None or e["project"] == project)]
+
+
+def without(export, audiences=(), experiences=()):
+    """A portable export minus the named audiences/experiences (what a copy skips)."""
+    out = dict(export)
+    out["audiences"] = [a for a in export["audiences"] if a["name"] not in audiences]
+    out["experiences"] = [e for e in export["experiences"] if e["name"] not in experiences]
+    out["versions"] = [v for v in export["versions"] if v["experience"] not in experiences]
+    out["priority"] = [p for p in export["priority"] if p not in experiences]
+    return out
+
+
+def assert_refs_resolve(project):
+    """Every reference inside a raw project of emu.state() names a uid of that same project."""
+    attrs = set(a["uid"] for a in project["attributes"])
+    auds = set(a["uid"] for a in project["audiences"])
+    events = set(e["uid"] for e in project["events"])
+    exps = set(e["uid"] for e in project["experiences"])
+
+    def walk(definition):
+        if not definition:
+            return
+        for rule in definition.get("rules") or []:
+            walk(rule)
+        attr = definition.get("attribute") or {}
+        if attr.get("__type") == "CustomAttributeReference":
+            assert attr["ref"] in attrs, "audience rule refers to unknown attribute %s" % attr["ref"]
+
+    for aud in project["audiences"]:
+        walk(aud.get("definition"))
+    checked = 0
+    for exp_uid, versions in project["versions"].items():
+        assert exp_uid in exps
+        for version in versions:
+            for variant in version.get("variants") or []:
+                for ref in (variant.get("audiences") or []) + (variant.get("lyticsAudiences") or []):
+                    assert ref in auds, "variant %r refers to unknown audience %s" % (variant.get("name"), ref)
+                    checked += 1
+            for metric in version.get("metrics") or []:
+                assert metric["event"] in events, "metric refers to unknown event %s" % metric["event"]
+                checked += 1
+            targeting = ((version.get("targeting") or {}).get("audience") or {}).get("audiences") or []
+            for ref in targeting:
+                assert ref in auds
+                checked += 1
+    order = project["priorityOrder"]
+    order = order if isinstance(order, list) else [order]
+    assert set(order) == exps, "priority %s does not list exactly the experiences %s" % (order, exps)
+    return checked
+
+
+def names(project, kind):
+    return sorted(i[KINDS[kind]] for i in project[kind] if i.get("__type") != "PRESET")
+
+
+def assert_no_duplicates(project):
+    for kind in KINDS:
+        got = names(project, kind)
+        assert len(got) == len(set(got)), "duplicate %s in the destination: %s" % (kind, got)
+    for exp_uid, versions in project["versions"].items():
+        live = [v for v in versions if v["status"] in ("ACTIVE", "PAUSED")]
+        drafts = [v for v in versions if v["status"] == "DRAFT"]
+        assert len(live) <= 1 and len(drafts) <= 1, (exp_uid, [v["status"] for v in versions])
+
+
+# ----------------------------------------------------------------------------- 1 + 2
+def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
+    emu = emulator
+    variables = copy_vars(emu, tmp_path)
+    mark = emu.mark()
+    run = ansible_playbook(wrapper(tmp_path, export=True), extra_vars=variables)
+    assert run.rc == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert not writes(emu, mark, SOURCE["project_uid"]), "the source is only read"
+
+    # the role's own verify passed ...
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["verify"] == "ok"
+    assert any(LYTICS_AUDIENCE in line for line in report["skipped"])
+
+    # ... and so does this test's independent comparison of the two portable exports
+    exports = json.loads((tmp_path / "exports.json").read_text())
+    src, dst = exports["source"], exports["dest"]
+    assert LYTICS_AUDIENCE in [a["name"] for a in src["audiences"]]
+    expected = without(src, audiences=[LYTICS_AUDIENCE])
+    for kind in list(KINDS) + ["versions", "priority"]:
+        assert dst[kind] == expected[kind], kind
+
+    # every reference of the destination points into the destination
+    state = emu.state()["projects"]
+    dest_raw, source_raw = state[DEST["project_uid"]], state[SOURCE["project_uid"]]
+    assert assert_refs_resolve(dest_raw) > 10
+    assert_no_duplicates(dest_raw)
+
+    # the uid map: a registered fact (printed by the wrapper) equal to uid-map.json, complete
+    fact = run.result("show the uid map")["personalize_uid_map"]
+    assert fact == json.loads((tmp_path / "report" / "uid-map.json").read_text())
+    for kind in KINDS:
+        dest_by_ident = dict((i[KINDS[kind]], i["uid"]) for i in dest_raw[kind])
+        for item in source_raw[kind]:
+            if item.get("__type") == "PRESET" or item.get("name") == LYTICS_AUDIENCE:
+                continue
+            assert fact[kind].get(item["uid"]) == dest_by_ident[item[KINDS[kind]]], (kind, item[KINDS[kind]])
+    dest_versions = set(v["uid"] for vs in dest_raw["versions"].values() for v in vs)
+    for exp_uid, versions in source_raw["versions"].items():
+        for v in versions:
+            if v["status"] in ("ACTIVE", "PAUSED", "DRAFT"):
+                assert fact["versions"].get(v["uid"]) in dest_versions, (exp_uid, v["status"])
+    for exp in source_raw["experiences"]:  # variant shortUids are kept, gaps included
+        live = [v for v in source_raw["versions"][exp["uid"]] if v["status"] in ("ACTIVE", "PAUSED")]
+        short = [str(x["shortUid"]) for x in (live or source_raw["versions"][exp["uid"]])[0]["variants"]]
+        assert fact["variants"][exp["uid"]] == dict((s, s) for s in short), exp["name"]
+
+    # 2. the second run changes nothing: no write at all, every module task unchanged
+    mark = emu.mark()
+    again = ansible_playbook(MIGRATE, extra_vars=variables)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert writes(emu, mark) == []
+    modules = role_tasks(again)
+    assert len(modules) >= 6
+    assert [t["name"] for t in modules if t["result"].get("changed")] == []
+    # The report carries the run's duration ("seconds"), so report.json is rewritten on every run
+    # and its copy counts as changed; that is a local file, not the project. The uid map holds
+    # no timing: writing the same map again must not count as a change.
+    copy = task_ending(again, "write report.json and uid-map.json (atomically)")["result"]["results"]
+    assert [r["changed"] for r in copy if r["item"]["name"] == "uid-map.json"] == [False]
+    assert json.loads((tmp_path / "report" / "uid-map.json").read_text()) == fact
+
+
+# ----------------------------------------------------------------------------- 3
+def test_check_mode_on_empty_destination_writes_nothing_and_lists_everything(emulator, ansible_playbook, tmp_path):
+    emu = emulator
+    mark = emu.mark()
+    run = ansible_playbook(MIGRATE, check=True, extra_vars=copy_vars(emu, tmp_path))
+    assert run.rc == 0, run.stdout[-4000:]
+    assert writes(emu, mark) == []
+    source_raw = emu.state()["projects"][SOURCE["project_uid"]]
+    for kind, task in (("attributes", "3/9 attributes"), ("events", "3/9 events"),
+                       ("audiences", "4/9 audiences (rules remapped to destination attribute uids)"),
+                       ("experiences", "5/9 experiences")):
+        result = task_ending(run, task)["result"]
+        want = set(i[KINDS[kind]] for i in source_raw[kind] if i.get("__type") != "PRESET"
+                   and i.get("name") != LYTICS_AUDIENCE)
+        assert result["changed"] is True
+        assert result["summary"] == {"created": len(want)}, (kind, result["summary"])
+        assert set(r[KINDS[kind]] for r in result["results"]) == want, kind
+    versions = task_ending(run, "7/9 activation")["result"]
+    assert len(versions["results"]) == len(source_raw["experiences"])
+    assert all(r["steps"] for r in versions["results"])
+    assert not (tmp_path / "report" / "report.json").exists()
