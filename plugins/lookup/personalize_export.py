@@ -19,7 +19,7 @@ description:
     applied to another project (see the C(export.yml) and C(apply.yml) playbooks and C(docs/export.md)).
   - The lookup always returns a list. For the term V(all) the list holds one mapping, the whole
     project (with C(schema_version) when portable). For a kind term the list holds that kind's
-    items, flattened, so O(query) and C(query()) give a list of items.
+    items, flattened, so O(query) and the C(query) Jinja function give a list of items.
   - All the terms of one call share one read of the project; nothing is listed twice.
 author:
   - contentstack.personalize maintainers
