@@ -42,7 +42,8 @@ options:
       - A C(RuleCombination) with C(combinationType) (C(AND) or C(OR)) and C(rules), each rule either
         a nested combination or a C(Rule) with C(attribute), C(attributeMatchCondition),
         C(attributeMatchOptions) and C(invertCondition).
-      - C(attribute) is C({__type: CustomAttributeReference, ref: <key>}) or
+      - >-
+        C(attribute) is C({__type: CustomAttributeReference, ref: <key>}) or
         C({__type: PresetAttributeReference, ref: <CONSTANT>}); the shorthands C({key: <key>}) and
         C({preset: <CONSTANT>}) mean the same.
       - Defaults to an empty C(AND) combination on creation.

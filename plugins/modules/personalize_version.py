@@ -66,7 +66,8 @@ options:
     elements: dict
   targeting:
     description:
-      - A/B tests only. C({audience: {audiences: [names], audienceCombinationType: OR}}).
+      - >-
+        A/B tests only. C({audience: {audiences: [names], audienceCombinationType: OR}}).
     type: dict
   variant_split:
     description:
@@ -74,7 +75,8 @@ options:
     type: str
   versions:
     description:
-      - Instead of O(status) and O(variants), the desired versions as the export lookup gives them:
+      - >-
+        Instead of O(status) and O(variants), the desired versions as the export lookup gives them:
         a list with at most one live (C(active) or C(paused)) and one C(draft) version. Archived
         versions in the list are ignored.
     type: list
