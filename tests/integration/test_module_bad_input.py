@@ -87,8 +87,15 @@ def test_bad_input_fails_clearly_with_zero_writes(emulator, ansible_playbook):
         task("ab test", "personalize_experience", {"name": "AB", "type": "ab_test"}),
     ]
     tasks = setup + [failing(name, module, args) for name, (module, args, _) in CASES.items()]
-    run = ansible_playbook(play(emulator, tasks))
+    # Negative control for module_defaults: the same module in a play without the group's
+    # defaults has no connection at all (the runner clears CONTENTSTACK_* from the environment).
+    bare = {"name": "no defaults", "hosts": "localhost", "gather_facts": False,
+            "tasks": [failing("without module_defaults", "personalize_attribute", {"key": "k"})]}
+    run = ansible_playbook([play(emulator, tasks), bare])
     assert run.rc == 0, run.stdout + run.stderr
+    assert run.task("without module_defaults")["status"] == "failed"
+    assert "no credentials" in run.result("without module_defaults")["msg"]
+    assert run.requests("without module_defaults", emulator.log()) == []
     assert_ok(run, *[t["name"] for t in setup])
     log = emulator.log()
     before = dest(emulator)
