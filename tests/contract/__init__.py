@@ -1,0 +1,1 @@
+"""Contract tests of the Personalize emulator (a package, so its conftest does not shadow tests/conftest.py)."""
