@@ -188,9 +188,9 @@ def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
         for v in versions:
             if v["status"] in ("ACTIVE", "PAUSED", "DRAFT"):
                 assert fact["versions"].get(v["uid"]) in dest_versions, (exp_uid, v["status"])
-    for exp in source_raw["experiences"]:  # variant shortUids are kept, gaps included
-        live = [v for v in source_raw["versions"][exp["uid"]] if v["status"] in ("ACTIVE", "PAUSED")]
-        short = [str(x["shortUid"]) for x in (live or source_raw["versions"][exp["uid"]])[0]["variants"]]
+    for exp in source_raw["experiences"]:  # variant shortUids (live and draft) are kept, gaps included
+        short = set(str(x["shortUid"]) for v in source_raw["versions"][exp["uid"]]
+                    if v["status"] in ("ACTIVE", "PAUSED", "DRAFT") for x in v["variants"])
         assert fact["variants"][exp["uid"]] == dict((s, s) for s in short), exp["name"]
 
     # 2. the second run changes nothing: no write at all, every module task unchanged
@@ -230,3 +230,140 @@ def test_check_mode_on_empty_destination_writes_nothing_and_lists_everything(emu
     assert len(versions["results"]) == len(source_raw["experiences"])
     assert all(r["steps"] for r in versions["results"])
     assert not (tmp_path / "report" / "report.json").exists()
+
+
+# ----------------------------------------------------------------------------- 4
+def _version_write(entry):
+    return entry["method"] in ("POST", "PUT") and "/versions" in entry["path"]
+
+
+def test_interrupted_copy_resumes_to_the_exact_result(emulator, ansible_playbook, tmp_path):
+    emu = emulator
+    variables = copy_vars(emu, tmp_path)
+    # Every request 50 ms slower, so that the versions phase lasts long enough to be interrupted.
+    emu.configure(faults={"latency": 1.0, "latency_seconds": 0.05})
+    workdir = tmp_path / "killed"
+    workdir.mkdir()
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("CONTENTSTACK_"))
+    env.update({"ANSIBLE_COLLECTIONS_PATH": str(COLLROOT), "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_LOCAL_TEMP": str(workdir / "tmp"), "ANSIBLE_HOME": str(workdir / "home")})
+    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+           "-e", "ansible_python_interpreter=%s" % sys.executable, "-e", json.dumps(variables), MIGRATE]
+    proc = subprocess.Popen(cmd, cwd=str(workdir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(_version_write(e) for e in emu.log()):
+            assert proc.poll() is None, "the run ended before its versions phase"
+            assert time.monotonic() < deadline, "no versions write within 60 s"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole run, workers included
+    finally:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait(timeout=10)
+    time.sleep(0.3)  # let a request already in flight land
+    log = emu.log()
+    assert not any(e["path"].startswith("/experiences-priority") and e["method"] == "PUT" for e in log), \
+        "killed too late: the run reached the priority phase"
+    emu.configure(faults={"latency": 0.0})
+
+    run = ansible_playbook(wrapper(tmp_path, export=True), extra_vars=variables)
+    assert run.rc == 0, run.stdout[-4000:]
+    exports = json.loads((tmp_path / "exports.json").read_text())
+    expected = without(exports["source"], audiences=[LYTICS_AUDIENCE])
+    for kind in list(KINDS) + ["versions", "priority"]:
+        assert exports["dest"][kind] == expected[kind], kind
+    dest_raw = emu.state()["projects"][DEST["project_uid"]]
+    assert_no_duplicates(dest_raw)
+    assert_refs_resolve(dest_raw)
+
+
+# ----------------------------------------------------------------------------- 5
+def _api(emu, method, path, body=None):
+    import urllib.request
+    req = urllib.request.Request(emu.url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                 headers={"authorization": "Bearer " + DEST["oauth_token"],
+                                          "x-project-uid": DEST["project_uid"],
+                                          "organization_uid": DEST["org"],
+                                          "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read() or b"null")
+
+
+def test_partial_copy_brings_dependencies_then_prune(emulator, ansible_playbook, tmp_path):
+    emu = emulator
+    variables = copy_vars(emu, tmp_path, migrate_include=["Summer Sale Banner"])
+    run = ansible_playbook(MIGRATE, extra_vars=variables)
+    assert run.rc == 0, run.stdout[-4000:]
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["verify"] == "ok"
+    dest_raw = emu.state()["projects"][DEST["project_uid"]]
+    assert names(dest_raw, "experiences") == ["Summer Sale Banner"]
+    copied = [(kind, n) for kind in ("attributes", "events", "audiences") for n in names(dest_raw, kind)]
+    assert copied, "the experience's dependencies came along"
+    # one report line per dependency, naming it
+    notes = report["included_as_dependencies"]
+    assert len(notes) == len(copied), notes
+    for kind, name in copied:
+        assert len([n for n in notes if n.startswith("%s %r included because" % (kind[:-1], name))]) == 1, (kind, name)
+    assert_refs_resolve(dest_raw)
+
+    # destination objects the source (as selected) does not have
+    _api(emu, "POST", "/events", {"key": "stale_event", "name": "Stale"})
+    _api(emu, "POST", "/attributes", {"key": "stale_attr", "name": "Stale attribute"})
+    variables["migrate_prune"] = True
+    mark = emu.mark()
+    check = ansible_playbook(MIGRATE, check=True, extra_vars=variables)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert writes(emu, mark) == []
+    would = task_ending(check, "8/9 prune | events the source does not have")["result"]
+    assert would["changed"] and would["summary"] == {"deleted": 1}
+    assert [r["key"] for r in would["results"]] == ["stale_event"]
+    would = task_ending(check, "8/9 prune | attributes the source does not have")["result"]
+    assert [r["key"] for r in would["results"]] == ["stale_attr"]
+    assert "stale_event" in names(emu.state()["projects"][DEST["project_uid"]], "events")
+
+    run = ansible_playbook(MIGRATE, extra_vars=variables)
+    assert run.rc == 0, run.stdout[-4000:]
+    after = emu.state()["projects"][DEST["project_uid"]]
+    assert "stale_event" not in names(after, "events") and "stale_attr" not in names(after, "attributes")
+    assert [(k, n) for k in ("attributes", "events", "audiences") for n in names(after, k)] == copied
+    assert json.loads((tmp_path / "report" / "report.json").read_text())["verify"] == "ok"
+
+
+# ----------------------------------------------------------------------------- 6
+BAD_INPUTS = [
+    ("excluded-dependency", {"migrate_exclude": ["Gold & Platinum Members"]}, "2/9 validate",
+     "is excluded, but experience"),
+    ("source-is-destination", {"migrate_destination": "SOURCE"}, "1/9 extract", "onto itself"),
+    ("lytics-without-allow-skips", {"migrate_allow_skips": False}, "2/9 validate", "Lytics"),
+    ("source-401", {"migrate_source": {"authtoken": "csat-not-a-token"}}, "1/9 extract", "401"),
+    ("source-403", {"migrate_source": {"authtoken": NOBODY_TOKEN}}, "1/9 extract", "403"),
+    ("destination-401", {"migrate_destination": {"oauth_token": "csoa-not-a-token"}}, "1/9 extract", "401"),
+]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_fails_before_any_write(emulator, ansible_playbook, tmp_path, case):
+    _, change, phase, words = case
+    emu = emulator
+    variables = copy_vars(emu, tmp_path)
+    for key, value in change.items():
+        if value == "SOURCE":
+            variables[key] = dict(variables["migrate_source"])
+        elif isinstance(value, dict):
+            variables[key] = dict(variables[key], **value)
+        else:
+            variables[key] = value
+    mark = emu.mark()
+    run = ansible_playbook(MIGRATE, extra_vars=variables)
+    assert run.rc != 0
+    assert writes(emu, mark) == []
+    failed = failed_task(run)
+    assert phase in failed["name"], failed["name"]
+    assert words in json.dumps(failed["result"]), failed["result"]
+    assert role_tasks(run) == [], "no load task ran"
