@@ -344,9 +344,12 @@ BAD_INPUTS = [
     ("source-401", {"migrate_source": {"authtoken": "csat-not-a-token"}}, "1/9 extract", "401"),
     ("source-403", {"migrate_source": {"authtoken": NOBODY_TOKEN}}, "1/9 extract", "403"),
     ("destination-401", {"migrate_destination": {"oauth_token": "csoa-not-a-token"}}, "1/9 extract", "401"),
+    ("destination-403", {"migrate_destination": {"oauth_token": "", "authtoken": NOBODY_TOKEN}}, "1/9 extract", "403"),
 ]
 
 
+# A refused token shows when the sides are first read (extract, step 1/9), the other problems when
+# the plan is validated (2/9); either way before the first load task.
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_fails_before_any_write(emulator, ansible_playbook, tmp_path, case):
     _, change, phase, words = case
