@@ -8,7 +8,6 @@ independent comparison; it does not use the role's verify (copy_compare).
 
 import json
 import os
-import pathlib
 import signal
 import subprocess
 import sys
