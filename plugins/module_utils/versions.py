@@ -18,12 +18,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
-    LYTICS_ID,
-    VERSION_STATUSES,
-    PortableError,
-    is_placeholder,
-)
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
 
 LIVE = ("ACTIVE", "PAUSED")
 SPEC_FIELDS = ("status", "variants", "metrics", "targeting", "variant_split")
@@ -367,20 +362,3 @@ def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
 
 def _verb(status):
     return {"active": "resume", "paused": "pause"}.get(status, "set")
-
-
-def has_placeholders(body):
-    text = repr(body)
-    return "<planned " in text
-
-
-def lytics_refs(spec):
-    """Names in lyticsAudiences of a portable version."""
-    out = []
-    for variant in spec.get("variants") or []:
-        out.extend(variant.get("lyticsAudiences") or [])
-    return out
-
-
-__all__ = ["normalize_spec", "export_version", "version_body", "plan", "current_versions", "content",
-           "VERSION_STATUSES", "LYTICS_ID", "is_placeholder"]
