@@ -33,6 +33,7 @@ attributes:
     support: full
     description: Returns the before and after of the managed fields, only when diff is asked for.
   action_group:
+    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - contentstack.personalize.personalize

@@ -26,6 +26,7 @@ __metaclass__ = type
 import email.utils
 import ipaddress
 import json
+import math
 import random
 import re
 import time
@@ -222,7 +223,7 @@ def parse_retry_after(value, now=None):
         if when is None:
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds):
         return None
     return max(0.0, seconds)
 
@@ -386,7 +387,7 @@ class PersonalizeClient:
             number = float(value)
         except (TypeError, ValueError):
             raise PersonalizeError("%s must be a number, got %r" % (name, _truncate(value, 40)))
-        if number != number or (exclusive and number <= minimum) or number < minimum:
+        if math.isnan(number) or (exclusive and number <= minimum) or number < minimum:
             raise PersonalizeError("%s must be %s %s" % (name, ">" if exclusive else ">=", minimum))
         return number
 

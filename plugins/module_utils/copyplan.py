@@ -109,7 +109,7 @@ def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=
         skipped.append("audience %r: Lytics audiences cannot be created through the API" % name)
         chosen["audiences"].discard(name)
     for name in sorted(chosen["experiences"]):
-        audiences, _ = _deps_of_versions(versions.get(name, {"versions": []}))
+        audiences = _deps_of_versions(versions.get(name, {"versions": []}))[0]
         bad = sorted(audiences & lytics)
         if bad:
             skipped.append("experience %r: its variants or targeting use Lytics audience(s) %s"

@@ -254,7 +254,6 @@ def walk_custom_refs(definition):
         return
     if _is_combination(definition):
         for rule in definition.get("rules", []):
-            for ref in walk_custom_refs(rule):
-                yield ref
+            yield from walk_custom_refs(rule)
     elif definition.get("attribute", {}).get("__type") == "CustomAttributeReference":
         yield definition["attribute"]["ref"]
