@@ -29,7 +29,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.specs imp
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils import versions as vers
 
-_NOT_ITEM_FIELDS = ("items", "prune", "exact")
+_NOT_ITEM_FIELDS = ("items", "prune", "exact", "created_experiences")
 
 
 def single_item(module_name, params):
@@ -56,7 +56,7 @@ def run_module(module_name, params, check_mode=False, diff=False, client=None):
     if kind_name == "priority":
         try:
             project = Project(client or client_from_module_params(params))
-            return run_priority(project, params["order"], check_mode, diff)
+            return _with_calls(run_priority(project, params["order"], check_mode, diff), project.client)
         except (PortableError, PersonalizeError) as exc:
             return {"failed": True, "changed": False, "msg": str(exc)}
     many = params.get("items") is not None
@@ -65,12 +65,19 @@ def run_module(module_name, params, check_mode=False, diff=False, client=None):
         client = client or client_from_module_params(params)
         project = Project(client)
         if kind_name == "version":
-            out = run_versions(project, items, check_mode, exact=params.get("exact", False))
+            out = run_versions(project, items, check_mode, exact=params.get("exact", False),
+                               created=params.get("created_experiences") or [])
         else:
             out = run_kind(project, kind_name, items, check_mode, prune=params.get("prune", False))
     except (PortableError, PersonalizeError) as exc:
         return {"failed": True, "changed": False, "msg": str(exc)}
-    return shape_result(kind_name, identity_of(module_name), out, many, check_mode, diff)
+    return _with_calls(shape_result(kind_name, identity_of(module_name), out, many, check_mode, diff), client)
+
+
+def _with_calls(result, client):
+    """Every result says what it cost: HTTP requests sent, re-sends, and 429 answers."""
+    result["api_calls"] = dict(client.stats)
+    return result
 
 
 # -- attributes, events, audiences, experiences ------------------------------------------------
@@ -149,8 +156,15 @@ def _guess_type(specs):
     return "segmented"
 
 
-def run_versions(project, items, check_mode, exact=False):
+def run_versions(project, items, check_mode, exact=False, created=()):
+    """``created``: names of experiences an earlier task has just created. Their only version is
+    the empty draft the API made with them (``latestVersion``), so their versions are not listed."""
     idx = project.indexes("audiences", "events", "experiences")
+    for name in created:
+        exp_raw = idx.experiences.by_id.get(name)
+        if exp_raw and isinstance(exp_raw.get("latestVersion"), str) and exp_raw.get("uid"):
+            project.set_versions(exp_raw["uid"], [
+                {"uid": exp_raw["latestVersion"], "status": "DRAFT", "variants": []}])
     idx.set_lenient(check_mode)
     plans = []
     seen = set()
@@ -187,8 +201,11 @@ def run_versions(project, items, check_mode, exact=False):
         if not check_mode:
             final = _execute_steps(project, uid, steps)
             after = [vers.export_version(raw, exp_type, idx) for raw in _live_and_draft(final, project.versions(uid))]
+        current = _live_and_draft(final, project.versions(uid)) if uid else []
         records.append({
             "kind": "version", "experience": name, "uid": uid,
+            # The raw view, in the export lookup's raw shape: the live version, then the draft.
+            "object": {"experience": uid, "name": name, "versions": current},
             "action": "update" if steps else "none", "changed": bool(steps),
             "steps": [s.describe() for s in steps],
             "before": before, "after": after,

@@ -68,6 +68,7 @@ _SPECS = {
             variant_split=dict(type="str"),
             versions=dict(type="list", elements="dict"),
             exact=dict(type="bool", default=False),
+            created_experiences=dict(type="list", elements="str", default=[]),
             items=_ITEMS,
         ),
         identity="experience",

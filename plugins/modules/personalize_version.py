@@ -86,6 +86,18 @@ options:
       - When true, a draft that the desired versions do not include is deleted.
     type: bool
     default: false
+  created_experiences:
+    description:
+      - Names of experiences that an earlier task of the same play has just created, for example
+        the names of the C(personalize_experience) results whose C(action) is C(create).
+      - The API gives a new experience one empty draft, named by the experience's
+        C(latestVersion), so the module does not list the versions of these experiences, one
+        call fewer per experience. The copy role uses it.
+      - Give only experiences created moments before. An experience that has more versions by
+        then may get a clear API error (a locked version); a re-run without this option repairs it.
+    type: list
+    elements: str
+    default: []
   items:
     description:
       - A list of experiences' versions, each a mapping with C(experience) and either C(versions)
@@ -158,6 +170,13 @@ version_uids:
   description: Status to uid of the versions written.
   returned: single form, after a write
   type: dict
+object:
+  description:
+    - The raw API view of the experience's current versions, in the export lookup's raw shape
+      (C(experience) uid, C(name), C(versions) with the live version first, then the draft).
+    - In check mode, the versions as they are before the change.
+  returned: single form
+  type: dict
 results:
   description: One entry per item of O(items).
   returned: list form
@@ -171,6 +190,12 @@ msg:
   description: A readable sentence saying what happened.
   returned: always
   type: str
+api_calls:
+  description: What the task cost at the API, C(calls) (HTTP requests sent, re-sends included),
+    C(retries) and C(throttled) (429 answers).
+  returned: always
+  type: dict
+  sample: {"calls": 3, "retries": 0, "throttled": 0}
 """
 
 from ansible.module_utils.basic import AnsibleModule
