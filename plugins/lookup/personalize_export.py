@@ -49,6 +49,20 @@ options:
         any other value is added as one element.
       - Needs the C(jmespath) Python library on the controller.
     type: str
+  versions:
+    description:
+      - V(false) leaves the versions out of the V(all) term (its C(versions) is an empty list),
+        which saves the one call per experience that reading them costs.
+      - The term V(versions) cannot be combined with V(false).
+    type: bool
+    default: true
+  stats:
+    description:
+      - V(true) adds C(api_calls) to the V(all) mapping, with the counts of this read,
+        C(calls) (HTTP requests sent), C(retries) and C(throttled) (429 answers).
+      - Has no effect on kind terms.
+    type: bool
+    default: false
 notes:
   - A connection option given as null (for example C(api_url=omitted_var | default(None))) counts
     as not given, so the environment variable or the C(contentstack_*) variable applies.
@@ -89,7 +103,8 @@ RETURN = r"""
 _list:
   description:
     - For V(all), one mapping with the keys C(attributes), C(events), C(audiences),
-      C(experiences), C(versions), C(priority) (and C(schema_version) when portable).
+      C(experiences), C(versions), C(priority) (and C(schema_version) when portable, and
+      C(api_calls) with O(stats)).
     - For a kind term, the items of that kind. Portable items are sorted by key (attributes,
       events) or name (audiences, experiences, versions); C(priority) is the list of experience
       names in priority order (raw, experience uids).
@@ -150,6 +165,11 @@ class LookupModule(LookupBase):
             kinds = terms_of(terms)
         except PortableError as exc:
             raise AnsibleError("personalize_export: %s" % exc)
+        with_versions = self.get_option("versions")
+        if not with_versions:
+            if "versions" in terms:
+                raise AnsibleError("personalize_export: the term 'versions' cannot be read with versions=false")
+            kinds = [k for k in kinds if k != "versions"]
 
         query = self.get_option("query")
         compiled = self._compile(query) if query else None
@@ -163,6 +183,10 @@ class LookupModule(LookupBase):
             data = export_project(Project(client), kinds, portable=portable)
         except (PersonalizeError, PortableError) as exc:
             raise AnsibleError("personalize_export: %s" % exc)
+        if not with_versions:
+            data["versions"] = []
+        if self.get_option("stats"):
+            data["api_calls"] = dict(client.stats)
 
         out = []
         for term in terms:
