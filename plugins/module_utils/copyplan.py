@@ -17,7 +17,7 @@ import copy
 import fnmatch
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import walk_custom_refs, count_rules
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError, walk_custom_refs, count_rules
 
 ACTIVATIONS = ("mirror", "draft", "all")
 DEFAULT_LIMITS = {"attributes": 100, "events": 100, "audiences": 100, "experiences": 100,
@@ -61,12 +61,23 @@ def _desired_versions(entry, activation):
     return [dict(copy.deepcopy(latest[0]), status=status)]
 
 
+def _refused(error):
+    """A plan that only carries its error (the validate phase reports it and stops)."""
+    return {"errors": [error], "notes": [], "skipped": []}
+
+
 def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
                allow_skips=False, prune=False, limits=None):
     if activation not in ACTIVATIONS:
-        return {"errors": ["migrate_activation must be one of %s, got %r" % (", ".join(ACTIVATIONS), activation)]}
-    src = portable_from_raw(source_raw)
-    dst = portable_from_raw(dest_raw)
+        return _refused("migrate_activation must be one of %s, got %r" % (", ".join(ACTIVATIONS), activation))
+    try:
+        src = portable_from_raw(source_raw)
+    except PortableError as exc:
+        return _refused("the source cannot be copied as it is: %s" % exc)
+    try:
+        dst = portable_from_raw(dest_raw)
+    except PortableError as exc:
+        return _refused("the destination cannot be read as a project: %s" % exc)
     include = list(include or ["*"])
     exclude = list(exclude or [])
     lim = dict(DEFAULT_LIMITS, **(limits or {}))

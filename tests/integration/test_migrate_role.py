@@ -72,9 +72,10 @@ def task_ending(run, suffix):
 
 
 def failed_task(run):
+    """The task that ended the run (a read error in extract is rescued, and reported by validate)."""
     failed = [t for t in run.tasks if t["status"] == "failed"]
     assert failed, run.stdout[-3000:]
-    return failed[0]
+    return failed[-1]
 
 
 def writes(emu, since, project=None):
@@ -172,6 +173,11 @@ def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
     dest_raw, source_raw = state[DEST["project_uid"]], state[SOURCE["project_uid"]]
     assert assert_refs_resolve(dest_raw) > 10
     assert_no_duplicates(dest_raw)
+    # New experiences come with one empty draft: the versions phase does not list their versions.
+    task = task_ending(run, "7/9 activation")
+    during = [e for e in emu.log(mark) if task["start"] <= e["ts"] <= task["end"]]
+    assert [e for e in during if e["method"] == "GET" and e["path"].endswith("/versions")] == []
+    assert len([e for e in during if e["method"] in WRITE_METHODS]) >= len(dest_raw["experiences"])
 
     # the uid map: a registered fact (printed by the wrapper) equal to uid-map.json, complete
     fact = run.result("show the uid map")["personalize_uid_map"]
@@ -199,12 +205,19 @@ def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
     assert writes(emu, mark) == []
     modules = role_tasks(again)
     assert len(modules) >= 6
-    assert [t["name"] for t in modules if t["result"].get("changed")] == []
-    # The report carries the run's duration ("seconds"), so report.json is rewritten on every run
-    # and its copy counts as changed; that is a local file, not the project. The uid map holds
-    # no timing: writing the same map again must not count as a change.
-    copy = task_ending(again, "write report.json and uid-map.json (atomically)")["result"]["results"]
-    assert [r["changed"] for r in copy if r["item"]["name"] == "uid-map.json"] == [False]
+    assert [t["name"] for t in again.tasks if t["result"].get("changed")] == []
+    assert "changed=0" in again.stdout
+    # Reads: each destination list and each experience's versions once; verify reads nothing
+    # again when nothing was written.
+    dest_gets = [e["path"] for e in emu.log(mark) if e["project"] == DEST["project_uid"]]
+    for exp in dest_raw["experiences"]:
+        assert dest_gets.count("/experiences/%s/versions" % exp["uid"]) == 1, exp["name"]
+    # The report counts the calls; they match the emulator's log.
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["calls"]["destination"]["calls"] == len(dest_gets)
+    source_calls = [e for e in emu.log(mark) if e["project"] == SOURCE["project_uid"]]
+    assert report["calls"]["source"]["calls"] == len(source_calls)
+    assert report["kinds"]["experiences"] == {"unchanged": len(dest_raw["experiences"])}
     assert json.loads((tmp_path / "report" / "uid-map.json").read_text()) == fact
 
 
@@ -338,17 +351,17 @@ def test_partial_copy_brings_dependencies_then_prune(emulator, ansible_playbook,
 BAD_INPUTS = [
     ("excluded-dependency", {"migrate_exclude": ["Gold & Platinum Members"]}, "2/9 validate",
      "is excluded, but experience"),
-    ("source-is-destination", {"migrate_destination": "SOURCE"}, "1/9 extract", "onto itself"),
+    ("source-is-destination", {"migrate_destination": "SOURCE"}, "2/9 validate", "onto itself"),
     ("lytics-without-allow-skips", {"migrate_allow_skips": False}, "2/9 validate", "Lytics"),
-    ("source-401", {"migrate_source": {"authtoken": "csat-not-a-token"}}, "1/9 extract", "401"),
-    ("source-403", {"migrate_source": {"authtoken": NOBODY_TOKEN}}, "1/9 extract", "403"),
-    ("destination-401", {"migrate_destination": {"oauth_token": "csoa-not-a-token"}}, "1/9 extract", "401"),
-    ("destination-403", {"migrate_destination": {"oauth_token": "", "authtoken": NOBODY_TOKEN}}, "1/9 extract", "403"),
+    ("source-401", {"migrate_source": {"authtoken": "csat-not-a-token"}}, "2/9 validate", "401"),
+    ("source-403", {"migrate_source": {"authtoken": NOBODY_TOKEN}}, "2/9 validate", "403"),
+    ("destination-401", {"migrate_destination": {"oauth_token": "csoa-not-a-token"}}, "2/9 validate", "401"),
+    ("destination-403", {"migrate_destination": {"oauth_token": "", "authtoken": NOBODY_TOKEN}}, "2/9 validate", "403"),
 ]
 
 
-# A refused token shows when the sides are first read (extract, step 1/9), the other problems when
-# the plan is validated (2/9); either way before the first load task.
+# Every problem stops the run in the validate phase (2/9), before the first load task. A refused
+# token shows when the sides are read (extract, 1/9); extract keeps the error for validate.
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_fails_before_any_write(emulator, ansible_playbook, tmp_path, case):
     _, change, phase, words = case
@@ -369,3 +382,26 @@ def test_bad_input_fails_before_any_write(emulator, ansible_playbook, tmp_path, 
     assert phase in failed["name"], failed["name"]
     assert words in json.dumps(failed["result"]), failed["result"]
     assert role_tasks(run) == [], "no load task ran"
+
+
+def test_dangling_audience_reference_in_the_source_fails_in_validate(emulator, ansible_playbook, tmp_path):
+    """A source variant that names an audience the source does not have: the copy cannot map it,
+    so it stops in validate, names the reference, and writes nothing."""
+    seeds = ROOT / "tests" / "emulator" / "seeds"
+    retail = json.loads((seeds / "retail.json").read_text())
+    dest = json.loads((seeds / "empty-dest.json").read_text())
+    ghost = "6650a1b2c3d4e5f6a2ffffff"
+    experience = retail["projects"][0]["experiences"][0]
+    live = [v for v in experience["versions"] if v["status"] == "ACTIVE"][0]
+    live["variants"][0]["audiences"] = [ghost]
+    emulator.reset({"seeds": [retail, dest]})
+    mark = emulator.mark()
+    run = ansible_playbook(MIGRATE, extra_vars=copy_vars(emulator, tmp_path))
+    assert run.rc != 0
+    assert writes(emulator, mark) == []
+    failed = failed_task(run)
+    assert "2/9 validate" in failed["name"], failed["name"]
+    message = failed["result"]["msg"]
+    assert failed["name"].endswith("stop on any problem, before anything is written"), failed["name"]
+    assert message.startswith("The copy cannot start: the source cannot be copied as it is:"), message
+    assert ghost in message, message
