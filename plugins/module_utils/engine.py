@@ -304,10 +304,33 @@ class Engine:
 
     def _create(self, kind, ident, body):
         """POST; if the response was lost, re-read and adopt what was created (never a 2nd copy)."""
-        try:
-            return self.project.client.post(kind.path, body) or {}
-        except PersonalizeResponseLost:
+
+        def find():
             for raw in self.project.refresh(kind.plural):
                 if raw.get(kind.identity) == ident:
                     return raw
-            return self.project.client.post(kind.path, body) or {}
+            return None
+
+        return post_or_adopt(self.project.client, kind.path, body, find)
+
+
+def post_or_adopt(client, path, body, find):
+    """POST ``body`` to ``path`` and return the created object, never creating it twice.
+
+    When the response is lost (``PersonalizeResponseLost``: the POST may or may not have been
+    applied), wait a back-off delay, then ``find()`` re-reads and returns the object if the lost
+    POST created it; only when it is not there is the POST sent again. Gives up, re-raising the
+    last loss, after ``client.max_retries`` lost responses, each followed by a re-read.
+    """
+    lost = 0
+    while True:
+        try:
+            return client.post(path, body) or {}
+        except PersonalizeResponseLost:
+            lost += 1
+            client.sleep(client._backoff(lost))
+            found = find()
+            if found is not None:
+                return found
+            if lost > client.max_retries:
+                raise

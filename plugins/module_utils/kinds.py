@@ -50,12 +50,25 @@ class Kind:
     plural = None        # as in the lookup's terms and the portable file: "attributes"
     path = None          # collection path on the API
     identity = None      # "key" or "name"
+    container = "project"  # what holds the objects, as in messages
     fields = ()          # portable, user-settable fields (identity first)
     immutable = ()       # fields fixed at creation (a change needs replace: true)
     defaults = {}        # values sent on create when the user gave none
 
     def readonly_reason(self, raw):
         """Why this object cannot be managed (preset, Lytics), or None."""
+        return None
+
+    def settle_update(self, where, before, after, fields):
+        """For an object that exists and differs in ``fields``: ``(after, fields, warnings)``.
+
+        The default updates it (PUT). A kind the API cannot update overrides this to refuse
+        (raise PortableError) or to keep the object as it is with a warning.
+        """
+        return after, fields, []
+
+    def create_refused(self, exc, ident, project):
+        """An exception that explains the API's refusal of a create better, or None."""
         return None
 
     # -- export: raw -> portable -----------------------------------------------------------
@@ -220,10 +233,108 @@ class ExperienceKind(Kind):
                 "__type": EXPERIENCE_TYPES[portable.get("type") or "segmented"]}
 
 
+class ProjectKind(Kind):
+    """Projects are organization scoped: listed, created and deleted with the ``organization_uid``
+    header and no ``x-project-uid`` (the client knows /projects is not project scoped).
+
+    The API reference has no call to update a project (no ``PUT /projects/{uid}``), so an existing
+    project is never written: a different description is left as it is, with a warning; a different
+    connected stack is an error, because later steps (CMS variant groups) depend on it.
+    """
+
+    name = "project"
+    plural = "projects"
+    path = "/projects"
+    identity = "name"
+    container = "organization"
+    fields = ("name", "description", "connected_stack_api_key")
+    defaults = {"description": ""}
+    default_limit = 3    # projects per organization (the documented default; plans may differ)
+
+    def export(self, raw, idx):
+        return {"name": raw.get("name"), "description": raw.get("description") or "",
+                "connected_stack_api_key": raw.get("connectedStackApiKey") or None}
+
+    def normalize(self, item, idx, where):
+        out = Kind.normalize(self, item, idx, where)
+        if out.get("connected_stack_api_key") == "":
+            out["connected_stack_api_key"] = None   # given empty: explicitly no stack
+        return out
+
+    def body(self, portable, idx, where):
+        body = {"name": portable["name"], "description": portable.get("description") or ""}
+        if portable.get("connected_stack_api_key"):
+            body["connectedStackApiKey"] = portable["connected_stack_api_key"]
+        return body
+
+    def settle_update(self, where, before, after, fields):
+        if "connected_stack_api_key" in fields:
+            have, want = before.get("connected_stack_api_key"), after.get("connected_stack_api_key")
+            raise PortableError(
+                "%s %s, but the task asks for %s. The Personalize Management API has no call to change "
+                "a project, so this module cannot do it: connect the stack in the Contentstack app, or "
+                "give the project's current connected_stack_api_key (or leave it out)"
+                % (where, "is connected to stack %s" % have if have else "is not connected to a stack",
+                   "stack %s" % want if want else "no stack"))
+        warnings = []
+        if "description" in fields:
+            warnings.append(
+                "%s: its description is %r, not %r as asked; the Personalize Management API has no call "
+                "to update a project, so it is left as it is (change it in the Contentstack app)"
+                % (where, before.get("description"), after.get("description")))
+        return dict(before), [], warnings
+
+    def create_refused(self, exc, ident, project):
+        code = getattr(exc, "code", None) or ""
+        org = project.client.organization_uid
+        where = self.item_label(ident)
+        if code.endswith(".PROJECTS.LIMIT_EXCEEDED"):
+            count = len(project.raw(self.plural))
+            return PortableError(
+                "%s cannot be created: organization %s has reached its limit of projects (%d exist; "
+                "%s). Delete a project that is no longer needed, or ask Contentstack to raise "
+                "the limit (the default is %d projects per organization)"
+                % (where, org, count, exc, self.default_limit))
+        if code.endswith(".PROJECTS.DUPLICATE_NAME"):
+            fresh = project.refresh(self.plural)
+            same = [p.get("uid") for p in fresh if p.get(self.identity) == ident]
+            if same:
+                return PortableError(
+                    "%s was created by someone else (uid %s) after this task listed the projects of "
+                    "organization %s, so the API refused a second one (%s). Nothing was written; run the "
+                    "task again to compare with it" % (where, ", ".join(same), org, exc))
+            alike = sorted(p.get(self.identity) for p in fresh
+                           if str(p.get(self.identity) or "").strip().lower() == ident.strip().lower())
+            return PortableError(
+                "%s cannot be created: the API says organization %s already has a project with this name "
+                "(%s), but its project list shows none named exactly %r%s. Use the existing project's exact "
+                "name, or choose another" % (where, org, exc, ident,
+                                             " (similar: %s)" % ", ".join(repr(a) for a in alike) if alike else ""))
+        return None
+
+    def explain(self, exc, ident, organization_uid):
+        """A clear message for an API error of the project module (which token, which org)."""
+        where = self.item_label(ident)
+        status = getattr(exc, "status", None)
+        if status == 401:
+            hint = ("the token is missing, expired or not accepted; a user authtoken or an OAuth token is "
+                    "needed, management tokens are refused")
+        elif status == 403 and getattr(exc, "method", "GET") == "GET":
+            hint = "the token cannot reach organization %s; check organization_uid and the token" % organization_uid
+        elif status == 403:
+            hint = ("the token may read the projects of organization %s but not change them; creating or "
+                    "deleting a project needs the personalize:manage scope" % organization_uid)
+        else:
+            return "%s: %s" % (where, exc)
+        return "%s: %s (%s)" % (where, exc, hint)
+
+
 ATTRIBUTE = AttributeKind()
 EVENT = EventKind()
 AUDIENCE = AudienceKind()
 EXPERIENCE = ExperienceKind()
+PROJECT = ProjectKind()
 
-KINDS = {k.name: k for k in (ATTRIBUTE, EVENT, AUDIENCE, EXPERIENCE)}
+# PROJECT is not in BY_PLURAL: the export lookup and the copy plan read one project's kinds.
+KINDS = {k.name: k for k in (ATTRIBUTE, EVENT, AUDIENCE, EXPERIENCE, PROJECT)}
 BY_PLURAL = {k.plural: k for k in (ATTRIBUTE, EVENT, AUDIENCE, EXPERIENCE)}

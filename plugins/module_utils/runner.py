@@ -13,9 +13,8 @@ __metaclass__ = type
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     PersonalizeError,
-    PersonalizeResponseLost,
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project
+from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project, post_or_adopt
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
@@ -223,14 +222,14 @@ def _execute_steps(project, exp_uid, steps):
     new_uid = None
     for step in steps:
         if step.op == "post":
-            try:
-                raw = client.post(path, step.body)
-            except PersonalizeResponseLost:
-                # The draft may exist now: adopt it rather than create a second one.
+            def find_draft():
+                # A POST is planned only when there is no draft: a draft now is the lost POST's.
                 fresh = list(client.get(path) or [])
                 project.set_versions(exp_uid, fresh)
                 drafts = [v for v in fresh if v.get("status") == "DRAFT"]
-                raw = drafts[0] if drafts else client.post(path, step.body)
+                return drafts[0] if drafts else None
+
+            raw = post_or_adopt(client, path, step.body, find_draft)
             new_uid = raw["uid"]
             written[new_uid] = raw
         elif step.op == "put":

@@ -79,6 +79,16 @@ _SPECS = {
         ),
         identity=None,
     ),
+    # Organization scoped: one project per task, no list form.
+    "personalize_project": dict(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            description=dict(type="str"),
+            connected_stack_api_key=dict(type="str", no_log=False),
+            state=_STATE,
+        ),
+        identity="name",
+    ),
 }
 
 # The single-item form and the list form exclude each other; one of them is needed.
@@ -86,7 +96,7 @@ _SPECS = {
 # "not given, and no environment fallback either" (the copy role relies on it so that source and
 # destination credentials never mix), and the argspec would count it as given.
 for _name, _spec in _SPECS.items():
-    if _spec["identity"] is None:
+    if _spec["identity"] is None or "items" not in _spec["argument_spec"]:
         continue
     _spec["mutually_exclusive"] = [[_spec["identity"], "items"]]
     _spec["required_one_of"] = [[_spec["identity"], "items"]]
@@ -98,6 +108,7 @@ KIND_OF_MODULE = {
     "personalize_experience": "experience",
     "personalize_version": "version",
     "personalize_priority": "priority",
+    "personalize_project": "project",
 }
 
 

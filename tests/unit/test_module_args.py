@@ -16,6 +16,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.specs imp
 
 FIVE = ("personalize_attribute", "personalize_event", "personalize_audience",
         "personalize_experience", "personalize_version")
+# Modules whose documented options are checked against the argspec, and rendered as text.
+DOCUMENTED = FIVE + ("personalize_project",)
 
 
 def run_main(name, args, capsys):
@@ -132,7 +134,7 @@ def _doc(name):
     return yaml.safe_load(source.split('DOCUMENTATION = r"""', 1)[1].split('"""', 1)[0])
 
 
-@pytest.mark.parametrize("name", FIVE)
+@pytest.mark.parametrize("name", DOCUMENTED)
 def test_documented_options_match_the_argspec(name):
     from ansible_collections.contentstack.personalize.plugins.doc_fragments import connection, resource
     doc = _doc(name)
@@ -149,6 +151,7 @@ def test_documented_options_match_the_argspec(name):
         assert documented.get("default") == value.get("default"), option
         assert documented.get("choices") == value.get("choices"), option
         assert documented.get("elements") == value.get("elements"), option
+        assert bool(documented.get("required")) == bool(value.get("required")), option
 
 
 def test_ansible_doc_renders_every_module():
@@ -168,8 +171,8 @@ def test_ansible_doc_renders_every_module():
         assert docs[fqcn]["examples"] and docs[fqcn]["return"], fqcn
         # Connection options come from the shared fragment.
         assert "oauth_token" in doc["options"] and doc["options"]["oauth_token"].get("no_log") is not False
-    # The plain-text form (what a user reads) works for each of the five.
-    for name in FIVE:
+    # The plain-text form (what a user reads) works for each of them.
+    for name in DOCUMENTED:
         proc = subprocess.run([ansible_doc, "contentstack.personalize." + name], capture_output=True, text=True,
                               env=env, timeout=120)
         assert proc.returncode == 0 and name in proc.stdout and "EXAMPLES" in proc.stdout, proc.stderr
