@@ -42,7 +42,7 @@ class Project:
     def refresh(self, plural):
         self._lists.pop(plural, None)
         items = self.raw(plural)
-        if self._indexes is not None and plural != "priority":
+        if self._indexes is not None and hasattr(self._indexes, plural):
             self.indexes(plural)
         return items
 
@@ -196,9 +196,10 @@ class Engine:
             if ident in readonly:
                 raise PortableError("%s cannot be managed: %s" % (where, readonly[ident]))
             if ident in dupes:
-                raise PortableError("%s is ambiguous: %d objects in the project have this %s (uids %s); "
+                raise PortableError("%s is ambiguous: %d objects in the %s have this %s (uids %s); "
                                     "rename or delete the extra ones first"
-                                    % (where, len(dupes[ident]), kind.identity, ", ".join(dupes[ident])))
+                                    % (where, len(dupes[ident]), kind.container, kind.identity,
+                                       ", ".join(dupes[ident])))
             raw = by_ident.get(ident)
             before = kind.export(raw, idx) if raw is not None else None
             if state == "absent":
@@ -218,10 +219,15 @@ class Engine:
                         raise PortableError(
                             "%s: %s cannot change after creation (%r -> %r); set replace: true to delete "
                             "and re-create it" % (where, field, before.get(field), after.get(field)))
+            warnings = []
+            if fields and not any(f in fields for f in kind.immutable):
+                after, fields, warnings = kind.settle_update(where, before, after, fields)
             action = "none"
             if fields:
                 action = "replace" if any(f in fields for f in kind.immutable) else "update"
-            changes.append(Change(kind, ident, action, before, after, raw.get("uid"), raw, fields))
+            change = Change(kind, ident, action, before, after, raw.get("uid"), raw, fields)
+            change.warnings.extend(warnings)
+            changes.append(change)
         if prune:
             named = set(d[kind.identity] for d, s, r in wanted)
             for ident, raw in sorted(by_ident.items()):
@@ -311,7 +317,15 @@ class Engine:
                     return raw
             return None
 
-        return post_or_adopt(self.project.client, kind.path, body, find)
+        try:
+            return post_or_adopt(self.project.client, kind.path, body, find)
+        except PersonalizeResponseLost:
+            raise
+        except PersonalizeApiError as exc:
+            explained = kind.create_refused(exc, ident, self.project)
+            if explained is None:
+                raise
+            raise explained
 
 
 def post_or_adopt(client, path, body, find):

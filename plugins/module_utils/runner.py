@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
+    PersonalizeApiError,
     PersonalizeError,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project, post_or_adopt
@@ -52,6 +53,8 @@ def _connection_names():
 
 def run_module(module_name, params, check_mode=False, diff=False, client=None):
     kind_name = KIND_OF_MODULE[module_name]
+    if kind_name == "project":
+        return run_project(params, check_mode, diff, client)
     if kind_name == "priority":
         try:
             project = Project(client or client_from_module_params(params))
@@ -96,6 +99,34 @@ def run_kind(project, kind_name, items, check_mode, prune=False):
         record["object"] = change.raw if change.action != "delete" else None
         records.append(record)
     return {"records": records, "warnings": warnings}
+
+
+# -- projects (organization scoped) --------------------------------------------------------
+def run_project(params, check_mode, diff, client=None):
+    """personalize_project: the same engine, for the project kind of one organization.
+
+    ``project_uid`` is dropped: /projects calls never send ``x-project-uid``, and a value set for
+    the other modules (module_defaults, environment) must not break this one."""
+    kind = KINDS["project"]
+    name = params.get("name")
+    try:
+        client = client or client_from_module_params(dict(params, project_uid=None))
+        if not client.organization_uid:
+            raise PersonalizeError("personalize_project needs organization_uid (or CONTENTSTACK_ORGANIZATION_UID): "
+                                   "projects belong to an organization")
+        project = Project(client)
+        out = run_kind(project, "project", [single_item("personalize_project", params)], check_mode)
+    except PersonalizeApiError as exc:
+        return {"failed": True, "changed": False,
+                "msg": kind.explain(exc, name, getattr(client, "organization_uid", None))}
+    except (PortableError, PersonalizeError) as exc:
+        return {"failed": True, "changed": False, "msg": str(exc)}
+    existing = len(project.raw(kind.plural))
+    if check_mode and out["records"][0]["action"] == "create" and existing >= kind.default_limit:
+        out["warnings"].append(
+            "organization %s already has %d projects and the default limit is %d, so creating %s may be "
+            "refused" % (client.organization_uid, existing, kind.default_limit, kind.item_label(name)))
+    return _with_calls(shape_result("project", "name", out, False, check_mode, diff), client)
 
 
 # -- priority ------------------------------------------------------------------------------
