@@ -105,13 +105,13 @@ msg:
   description: A readable sentence saying what happened.
   returned: always
   type: str
+  sample: attribute 'loyalty_tier' created
 api_calls:
   description: What the task cost at the API, C(calls) (HTTP requests sent, re-sends included),
     C(retries) and C(throttled) (429 answers).
   returned: always
   type: dict
   sample: {"calls": 3, "retries": 0, "throttled": 0}
-  sample: attribute 'loyalty_tier' created
 """
 
 from ansible.module_utils.basic import AnsibleModule
