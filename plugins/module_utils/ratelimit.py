@@ -9,9 +9,16 @@ in-memory limiter is not enough. ``SharedRateLimiter`` keeps one schedule per ke
 
 * the file lives in a per-user directory, ``<tempdir>/contentstack-personalize-<uid>/``, mode 0700;
 * its name is the sha256 of the key (host + organization), so no uid or host leaks into file names;
-* it holds one number, the next free slot (epoch seconds). ``acquire()`` takes that slot under
-  ``fcntl.flock``, writes back ``slot + 1/rate`` and then sleeps until the slot. One lock, one
-  read and one write per request, and the sleep happens outside the lock.
+* it holds one number, the schedule's theoretical arrival time (epoch seconds) of a generic cell
+  rate algorithm: ``acquire()`` takes the next slot under ``fcntl.flock``, writes the schedule
+  back and then sleeps until the slot. One lock, one read and one write per request, and the
+  sleep happens outside the lock.
+
+Requests are spaced by ``1/rate``. Budget left unused while nobody calls (the pause between two
+Ansible tasks, say) is kept for up to ``burst`` requests sent at once, by default half a second
+of the rate (5 at 10 per second). That keeps a run with many short tasks at the rate instead of
+losing each pause, and stays well inside a server's token bucket of one second (the emulator's;
+decision 5 of the API reference).
 
 Where a shared file cannot be used (no ``fcntl``, an unsafe directory), pacing falls back to
 this process alone, which is still correct for a single process.
@@ -72,10 +79,15 @@ class SharedRateLimiter:
     can replace them.
     """
 
-    def __init__(self, key, rate, directory=None):
+    def __init__(self, key, rate, directory=None, burst=None):
         self.key = key
         self.rate = float(rate) if rate else 0.0
         self.interval = 1.0 / self.rate if self.rate > 0 else 0.0
+        if burst is None:
+            burst = int(self.rate // 2)
+        self.burst = max(1, int(burst))
+        # How far the schedule may lag behind the clock: the banked requests.
+        self.tolerance = (self.burst - 1) * self.interval
         self.sleep = time.sleep
         self.clock = time.time
         self.waited = 0.0
@@ -97,13 +109,12 @@ class SharedRateLimiter:
         """True when the schedule is shared with other processes through the lock file."""
         return self.path is not None
 
-    def _take(self, now, extra_delay=0.0):
-        """Reserve the next slot; returns the slot time. ``extra_delay`` pushes the schedule."""
+    def _update(self, now, step):
+        """Read the schedule, ``step(stored) -> (result, new stored)``, write it back; locked."""
         if self.path is None:
             with self._local_lock:
-                slot = max(now + extra_delay, self._local_next)
-                self._local_next = slot + self.interval
-            return slot
+                result, self._local_next = step(self._local_next)
+            return result
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         fd = os.open(self.path, flags, 0o600)
         try:
@@ -114,10 +125,10 @@ class SharedRateLimiter:
                     stored = float(raw.decode("ascii").strip() or 0.0)
                 except (UnicodeDecodeError, ValueError):
                     stored = 0.0
-                if stored > now + _MAX_AHEAD + extra_delay:
+                if stored > now + _MAX_AHEAD:
                     stored = 0.0
-                slot = max(now + extra_delay, stored)
-                data = ("%.6f" % (slot + self.interval)).encode("ascii")
+                result, stored = step(stored)
+                data = ("%.6f" % stored).encode("ascii")
                 os.lseek(fd, 0, os.SEEK_SET)
                 os.write(fd, data)
                 os.ftruncate(fd, len(data))
@@ -125,7 +136,14 @@ class SharedRateLimiter:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
-        return slot
+        return result
+
+    def _take(self, now):
+        """Reserve the next slot; returns the slot time."""
+        def step(stored):
+            slot = max(now, stored - self.tolerance)
+            return slot, max(stored, slot) + self.interval
+        return self._update(now, step)
 
     def acquire(self):
         """Wait for, and use, the next free slot. Returns the seconds slept."""
@@ -150,8 +168,11 @@ class SharedRateLimiter:
         if not self.interval or not seconds or seconds <= 0:
             return
         now = self.clock()
+        # Nobody's next slot may come before now + seconds, banked requests included.
+        def step(stored):
+            return None, max(stored, now + float(seconds) + self.tolerance)
         try:
-            # Taking a slot at now+seconds moves "next free" past it for every process.
-            self._take(now, extra_delay=max(0.0, float(seconds) - self.interval))
+            self._update(now, step)
         except OSError:
             self.path = None
+            self._update(now, step)

@@ -46,7 +46,7 @@ def test_rate_zero_or_none_is_off(tmp_path):
 
 
 def test_slots_are_spaced_by_one_over_rate(tmp_path):
-    lim = SharedRateLimiter("host|org", 10, directory=str(tmp_path))
+    lim = SharedRateLimiter("host|org", 10, directory=str(tmp_path), burst=1)
     clock = fake(lim)
     for _ in range(4):
         lim.acquire()
@@ -54,14 +54,43 @@ def test_slots_are_spaced_by_one_over_rate(tmp_path):
     assert lim.waited == pytest.approx(0.6)
 
 
-def test_idle_time_is_not_banked(tmp_path):
-    lim = SharedRateLimiter("k", 10, directory=str(tmp_path))
+def test_default_burst_is_half_a_second_of_the_rate(tmp_path):
+    assert SharedRateLimiter("k", 10, directory=str(tmp_path)).burst == 5
+    assert SharedRateLimiter("k", 1, directory=str(tmp_path)).burst == 1
+    assert SharedRateLimiter("k", 3, directory=str(tmp_path), burst=0).burst == 1
+
+
+def test_burst_requests_go_at_once_then_the_rate_holds(tmp_path):
+    lim = SharedRateLimiter("k", 10, directory=str(tmp_path), burst=5)
     clock = fake(lim)
+    for _ in range(8):
+        lim.acquire()
+    # five at once, then one every 0.1 s (the clock does not move: the sleeps are offsets)
+    assert clock.slept == [0.1, 0.2, 0.3]
+
+
+def test_idle_time_is_banked_up_to_the_burst_only(tmp_path):
+    lim = SharedRateLimiter("k", 10, directory=str(tmp_path), burst=3)
+    clock = fake(lim)
+    for _ in range(3):
+        lim.acquire()
+    clock.now += 0.15  # a short pause (between two tasks): banks one slot and a half
     lim.acquire()
-    clock.now += 5.0  # long idle: the next call goes at once, and only one slot is free
     lim.acquire()
-    lim.acquire()
-    assert clock.slept == [0.1]
+    assert clock.slept == [0.05]
+    clock.now += 5.0  # a long pause banks no more than the burst
+    for _ in range(4):
+        lim.acquire()
+    assert clock.slept == [0.05, 0.1]
+
+
+def test_over_any_long_run_the_rate_is_kept(tmp_path):
+    lim = SharedRateLimiter("k", 10, directory=str(tmp_path), burst=5)
+    clock = fake(lim)
+    for _ in range(100):
+        lim.acquire()
+    # 100 requests: the first 5 at once, then 95 more at 0.1 s intervals
+    assert max(clock.slept) == pytest.approx(9.5)
 
 
 def test_file_is_named_by_sha256_of_key_private_and_holds_next_slot(tmp_path):
@@ -74,7 +103,7 @@ def test_file_is_named_by_sha256_of_key_private_and_holds_next_slot(tmp_path):
     assert lim.path == str(path) and lim.shared
     assert stat.S_IMODE(os.stat(d).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert float(path.read_text()) == pytest.approx(clock.now + 0.25)
+    assert float(path.read_text()) == pytest.approx(clock.now + 0.25)  # the schedule after one call
     assert "blt123" not in os.listdir(d)[0]
 
 
@@ -87,9 +116,9 @@ def test_default_directory_is_per_user_under_tempdir():
 
 def test_two_instances_with_one_key_share_the_schedule(tmp_path):
     clock = FakeTime()
-    a = SharedRateLimiter("h|org", 10, directory=str(tmp_path))
-    b = SharedRateLimiter("h|org", 10, directory=str(tmp_path))
-    other = SharedRateLimiter("h|other-org", 10, directory=str(tmp_path))
+    a = SharedRateLimiter("h|org", 10, directory=str(tmp_path), burst=1)
+    b = SharedRateLimiter("h|org", 10, directory=str(tmp_path), burst=1)
+    other = SharedRateLimiter("h|other-org", 10, directory=str(tmp_path), burst=1)
     for lim in (a, b, other):
         fake(lim, clock)
     a.acquire()
@@ -125,7 +154,7 @@ def test_unsafe_directory_falls_back_to_local_pacing(tmp_path):
     real.mkdir()
     link = tmp_path / "link"
     link.symlink_to(real)
-    lim = SharedRateLimiter("k", 10, directory=str(link))
+    lim = SharedRateLimiter("k", 10, directory=str(link), burst=1)
     assert not lim.shared
     clock = fake(lim)
     lim.acquire()
@@ -136,7 +165,7 @@ def test_unsafe_directory_falls_back_to_local_pacing(tmp_path):
 
 def test_removed_directory_falls_back_instead_of_failing(tmp_path):
     d = tmp_path / "gone"
-    lim = SharedRateLimiter("k", 10, directory=str(d))
+    lim = SharedRateLimiter("k", 10, directory=str(d), burst=1)
     clock = fake(lim)
     os.rmdir(d)
     lim.acquire()
@@ -149,7 +178,7 @@ WORKER = textwrap.dedent("""
     import sys, time
     from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import SharedRateLimiter
     directory, start, count = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-    lim = SharedRateLimiter("proc-test", 50, directory=directory)
+    lim = SharedRateLimiter("proc-test", 50, directory=directory, burst=1)
     time.sleep(max(0.0, start - time.time()))
     for _ in range(count):
         lim.acquire()
