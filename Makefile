@@ -1,6 +1,12 @@
 # contentstack.personalize: developer entry points.
-#   make demo   set up, start the emulator, run the main job, print what it did
-#   make test   set up and run every test
+#   make demo       set up, start the emulator, run the main job, print what it did
+#   make test       set up and run every test: pytest, then sanity, lint and docs-lint
+#   make sanity     ansible-test sanity on the collection as installed from its tarball
+#   make lint       ansible-lint (production profile) on roles/ and playbooks/
+#   make docs-lint  antsibull-docs lint-collection-docs and antsibull-changelog lint
+#   make docsite    render the documentation site to out/docsite/ (HTML)
+#   make changelog  regenerate CHANGELOG.rst from changelogs/ (unreleased fragments included)
+#   make build      the collection tarball in out/build/
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -19,16 +25,23 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup test unit contract integration demo clean
+.PHONY: help setup test pytest sanity lint docs-lint docsite changelog build demo clean
 
 help:
-	@echo "make demo   - set up, start the local emulator, copy the seed project, print the report"
-	@echo "make test   - set up and run every test"
-	@echo "make clean  - remove the virtualenv and generated files"
+	@echo "make demo      - set up, start the local emulator, copy the seed project, print the report"
+	@echo "make test      - set up and run every test (pytest, sanity, lint, docs-lint)"
+	@echo "make sanity    - ansible-test sanity on the collection as installed from its tarball"
+	@echo "make lint      - ansible-lint, production profile, on roles/ and playbooks/"
+	@echo "make docs-lint - antsibull-docs lint-collection-docs and antsibull-changelog lint"
+	@echo "make docsite   - render the documentation site to out/docsite/html"
+	@echo "make changelog - regenerate CHANGELOG.rst from changelogs/"
+	@echo "make build     - build the collection tarball into out/build/"
+	@echo "make clean     - remove the virtualenv and generated files"
 
-$(STAMP): requirements.txt requirements-test.txt
+# requirements-dev.txt includes requirements-test.txt, which includes requirements.txt.
+$(STAMP): requirements.txt requirements-test.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-test.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@
 
 $(COLLLINK):
@@ -39,9 +52,35 @@ setup: $(STAMP) $(COLLLINK)
 
 # Unit and contract tests run serially (the rate-limiter measurement wants a quiet machine);
 # integration tests, each a real ansible-playbook against its own emulator, run on 2 workers.
-test: setup
+# Then the static checks: sanity, lint, docs.
+test: pytest sanity lint docs-lint
+
+pytest: setup
 	$(BIN)/python -m pytest -q tests/unit tests/contract
 	$(BIN)/python -m pytest -q -n 2 tests/integration
+
+# See tools/sanity.sh: a temporary ansible_collections/contentstack/personalize, built and
+# installed from the tarball, inside its own git repository; no network to the get-pip host needed.
+sanity: setup
+	@start=$$(date +%s); tools/sanity.sh; echo "sanity: $$(( $$(date +%s) - start )) s"
+
+lint: setup
+	@start=$$(date +%s); ansible-lint --nocolor roles/ playbooks/; echo "lint: $$(( $$(date +%s) - start )) s"
+
+docs-lint: setup
+	antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
+		--disallow-unknown-collection-refs $(COLLLINK)
+	antsibull-changelog lint
+
+# One command: the Sphinx project antsibull-docs generates (out/docsite/src), rendered to HTML.
+docsite: setup
+	tools/docsite.sh out/docsite
+
+changelog: setup
+	$(BIN)/python tools/changelog_preview.py
+
+build: setup
+	ansible-galaxy collection build --force --output-path out/build
 
 demo: setup
 	$(BIN)/python tools/demo.py
