@@ -22,7 +22,7 @@ description:
     items, flattened, so O(query) and the C(query) Jinja function give a list of items.
   - All the terms of one call share one read of the project; nothing is listed twice.
 author:
-  - contentstack.personalize maintainers
+  - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection.PLUGINS
 options:

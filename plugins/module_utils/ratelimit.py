@@ -168,6 +168,7 @@ class SharedRateLimiter:
         if not self.interval or not seconds or seconds <= 0:
             return
         now = self.clock()
+
         # Nobody's next slot may come before now + seconds, banked requests included.
         def step(stored):
             return None, max(stored, now + float(seconds) + self.tolerance)

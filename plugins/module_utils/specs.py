@@ -16,7 +16,6 @@ _ITEMS = dict(type="list", elements="dict")
 _PRUNE = dict(type="bool", default=False)
 
 
-
 def _keyed():
     return dict(
         argument_spec=dict(

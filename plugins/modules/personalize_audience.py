@@ -24,7 +24,7 @@ description:
   - Lytics audiences are synced from Lytics and read-only; naming one is an error.
   - Runs on the controller through an action plugin of the same name.
 author:
-  - contentstack.personalize maintainers
+  - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
   - contentstack.personalize.resource

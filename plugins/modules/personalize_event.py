@@ -20,7 +20,7 @@ description:
     one list call for the whole task.
   - Runs on the controller through an action plugin of the same name.
 author:
-  - contentstack.personalize maintainers
+  - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
   - contentstack.personalize.resource

@@ -21,7 +21,7 @@ description:
     experience (and its versions) and creates it again.
   - Runs on the controller through an action plugin of the same name.
 author:
-  - contentstack.personalize maintainers
+  - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
   - contentstack.personalize.resource

@@ -18,7 +18,7 @@ description:
   - Nothing is written when the order already matches.
   - Runs on the controller through an action plugin of the same name.
 author:
-  - contentstack.personalize maintainers
+  - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
 attributes:
@@ -29,6 +29,7 @@ attributes:
     support: full
     description: Returns the order before and after, only when diff is asked for.
   action_group:
+    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - contentstack.personalize.personalize

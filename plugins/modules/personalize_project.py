@@ -32,7 +32,7 @@ description:
     exist reports C(changed=false).
   - Runs on the controller through an action plugin of the same name.
 author:
-  - contentstack.personalize maintainers
+  - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
 attributes:
@@ -47,6 +47,7 @@ attributes:
       - Returns the project's name, description and connected stack before and after, only when
         diff is asked for.
   action_group:
+    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - contentstack.personalize.personalize

@@ -27,7 +27,7 @@ description:
   - Audiences are named by name, metric events by key; the raw API form with uids is accepted too.
   - Runs on the controller through an action plugin of the same name.
 author:
-  - contentstack.personalize maintainers
+  - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
 attributes:
@@ -38,6 +38,7 @@ attributes:
     support: full
     description: Returns the versions before and after, only when diff is asked for.
   action_group:
+    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - contentstack.personalize.personalize
