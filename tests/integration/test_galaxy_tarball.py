@@ -44,7 +44,8 @@ FORBIDDEN_PREFIXES = (".venv/", "out/", "tests/", "benchmarks/", "tools/", "chan
                       "playbooks/migrate-report/", ".pytest_cache/", ".cache/", ".git/", ".ci/")
 FORBIDDEN_NAMES = {"Makefile", "requirements-test.txt", "requirements-dev.txt", "pytest.ini",
                    "changelogs/.plugin-cache.yaml", ".gitignore", ".ansible-lint"}
-REQUIRED = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "requirements.txt",
+REQUIRED = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "CHANGELOG.rst", "requirements.txt",
+            "docs/user-guide.md", "docs/docsite/links.yml",
             "meta/runtime.yml", "meta/execution-environment.yml", "changelogs/changelog.yaml",
             "plugins/modules/personalize_attribute.py", "plugins/action/personalize_attribute.py",
             "plugins/lookup/personalize_export.py", "plugins/module_utils/client.py",
