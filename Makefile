@@ -62,10 +62,10 @@ pytest: setup
 # See tools/sanity.sh: a temporary ansible_collections/contentstack/personalize, built and
 # installed from the tarball, inside its own git repository; no network to the get-pip host needed.
 sanity: setup
-	@start=$$(date +%s); tools/sanity.sh; echo "sanity: $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); tools/sanity.sh; rc=$$?; echo "sanity: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 lint: setup
-	@start=$$(date +%s); ansible-lint --nocolor roles/ playbooks/; echo "lint: $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); ansible-lint --nocolor roles/ playbooks/; rc=$$?; echo "lint: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 docs-lint: setup
 	antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \

@@ -19,6 +19,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# The Makefile points these at the checkout (through .venv/collections); here only the copy counts.
+unset PYTHONPATH ANSIBLE_COLLECTIONS_PATH
 PY_VERSION="${SANITY_PYTHON:-3.11}"
 SCOPE="${SANITY_SCOPE:-installed}"
 
@@ -50,7 +52,9 @@ if [ "$SCOPE" = source ]; then
 else
     "$ROOT/tools/export_tree.sh" "$work/src"
     ansible-galaxy collection build "$work/src" --output-path "$work/dist" >/dev/null
-    ansible-galaxy collection install --offline --no-deps -p "$work/collections" "$work"/dist/*.tar.gz >/dev/null 2>&1
+    ANSIBLE_COLLECTIONS_PATH="$work/collections" ansible-galaxy collection install --offline --no-deps --force \
+        -p "$work/collections" "$work"/dist/*.tar.gz >/dev/null
+    test -f "$coll/MANIFEST.json"
 fi
 git -C "$coll" init -q
 git -C "$coll" add --all .
