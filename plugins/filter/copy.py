@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections.abc import Mapping
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.contentstack.personalize.plugins.module_utils import copyplan
@@ -14,8 +16,27 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.export im
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
 
 
+def _plain(value):
+    """The same data as plain dicts, lists, strings and numbers.
+
+    Ansible hands filters lazy, tagged containers; copying or walking them item by item costs
+    a template call per value (seconds for a large project). One pass here makes them plain."""
+    if isinstance(value, Mapping):
+        return dict((_plain(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    return value
+
+
 def _guard(func):
     def wrapper(*args, **kwargs):
+        args = [_plain(a) for a in args]
+        kwargs = dict((k, _plain(v)) for k, v in kwargs.items())
         try:
             return func(*args, **kwargs)
         except PortableError as exc:
