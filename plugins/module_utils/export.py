@@ -95,7 +95,8 @@ def _versions(project, idx, portable):
         draft = [v for v in raw_versions if v.get("status") == "DRAFT"]
         out.append({
             "experience": exp.get("name"),
-            "versions": [export_version(v, exp_type, idx) for v in live[:1] + draft[:1]],
+            "versions": [export_version(v, exp_type, idx, "experience %r" % exp.get("name"))
+                         for v in live[:1] + draft[:1]],
         })
     return out
 

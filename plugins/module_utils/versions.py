@@ -165,19 +165,23 @@ def _targeting(targeting, idx, where):
     return {"audience": {"audiences": names, "audienceCombinationType": comb}}
 
 
-def export_version(raw, exp_type, idx):
-    """A raw version object -> its portable form (names for uids), status included."""
+def export_version(raw, exp_type, idx, where=None):
+    """A raw version object -> its portable form (names for uids), status included.
+
+    ``where`` (such as "experience 'Homepage'") makes an unknown reference name its experience."""
     status = str(raw.get("status") or "DRAFT").lower()
+    at = "%s, %s version" % (where, status) if where else "a version"
     variants = []
     for variant in raw.get("variants") or []:
         out = {"name": variant.get("name")}
+        var_at = "%s: variant %r" % (at, variant.get("name"))
         if variant.get("shortUid") is not None:
             out["shortUid"] = str(variant["shortUid"])
         if exp_type == "ab_test":
             out["trafficDistribution"] = variant.get("trafficDistribution")
         else:
-            out["audiences"] = [_ident(idx.audiences, u, "audience") for u in variant.get("audiences") or []]
-            lytics = [_ident(idx.audiences, u, "audience") for u in variant.get("lyticsAudiences") or []]
+            out["audiences"] = [_ident(idx.audiences, u, "audience", var_at) for u in variant.get("audiences") or []]
+            lytics = [_ident(idx.audiences, u, "audience", var_at) for u in variant.get("lyticsAudiences") or []]
             out["audienceCombinationType"] = variant.get("audienceCombinationType") or "OR"
             if lytics:
                 out["lyticsAudiences"] = lytics
@@ -185,22 +189,22 @@ def export_version(raw, exp_type, idx):
     spec = {"status": status, "variants": variants}
     if exp_type == "ab_test":
         spec["metrics"] = [{"__type": m.get("__type", "Primary"), "name": m.get("name"),
-                            "event": _ident(idx.events, m.get("event"), "event")}
+                            "event": _ident(idx.events, m.get("event"), "event", "%s: metric %r" % (at, m.get("name")))}
                            for m in raw.get("metrics") or []]
         aud = ((raw.get("targeting") or {}).get("audience") or {})
         if aud.get("audiences"):
             spec["targeting"] = {"audience": {
-                "audiences": [_ident(idx.audiences, u, "audience") for u in aud["audiences"]],
+                "audiences": [_ident(idx.audiences, u, "audience", "%s: targeting" % at) for u in aud["audiences"]],
                 "audienceCombinationType": aud.get("audienceCombinationType") or "OR"}}
         if raw.get("variantSplit") is not None:
             spec["variant_split"] = str(raw["variantSplit"])
     return spec
 
 
-def _ident(index, uid, label):
+def _ident(index, uid, label, where="a version"):
     ident = index.ident_of(uid)
     if ident is None:
-        raise PortableError("a version references %s uid %s, which does not exist in the project" % (label, uid))
+        raise PortableError("%s references %s uid %s, which does not exist in the project" % (where, label, uid))
     return ident
 
 
@@ -284,15 +288,15 @@ class Step:
         return self.why
 
 
-def current_versions(raw_versions, exp_type, idx):
+def current_versions(raw_versions, exp_type, idx, where=None):
     """(live, draft) as (raw, portable) pairs from a raw version list (any order)."""
     live = draft = (None, None)
     for raw in raw_versions:
         status = raw.get("status")
         if status in LIVE:
-            live = (raw, export_version(raw, exp_type, idx))
+            live = (raw, export_version(raw, exp_type, idx, where))
         elif status == "DRAFT":
-            draft = (raw, export_version(raw, exp_type, idx))
+            draft = (raw, export_version(raw, exp_type, idx, where))
     return live, draft
 
 
@@ -308,7 +312,7 @@ def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
     if len(lives) > 1 or len(drafts) > 1:
         raise PortableError("%s: at most one live (active or paused) version and one draft may be given"
                             % exp_label)
-    (live_raw, live), (draft_raw, draft) = current_versions(raw_versions, exp_type, idx)
+    (live_raw, live), (draft_raw, draft) = current_versions(raw_versions, exp_type, idx, exp_label)
     before = [v for v in (live, draft) if v]
     steps = []
     new_live, new_draft = live, draft
