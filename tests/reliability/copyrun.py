@@ -377,7 +377,7 @@ def _count(entries, method=None, path_start=None, path_has=None):
 
 # name -> (phase, trigger(pair, stdout_text) -> bool). Triggers count successful requests in the
 # emulators' logs (deterministic: the role's requests come in a fixed order), except the last,
-# which waits for the report task announced on stdout.
+# which fires once uid-map.json is written, while report.json is being written.
 KILL_POINTS = [
     ("extract-source-reads", "1/9 extract", lambda p, out: _count(p.source.log(), "GET") >= 3),
     ("attributes-1", "3/9 attributes", lambda p, out: _count(p.dest.log(), "POST", "/attributes") >= 1),
@@ -391,12 +391,12 @@ KILL_POINTS = [
     ("versions-5", "7/9 activation", lambda p, out: _count([e for e in p.dest.log() if e["method"] != "GET"],
                                                              path_has="/versions") >= 5),
     ("priority", "8/9 priority", lambda p, out: _count(p.dest.log(), "PUT", "/experiences-priority") >= 1),
-    ("report-write", "9/9 report", lambda p, out: "write report.json and uid-map.json" in out),
+    ("report-write", "9/9 verify", lambda p, out: (p.workdir / "report" / "uid-map.json").exists()),
 ]
 KILL_BY_NAME = dict((k[0], k) for k in KILL_POINTS)
 
 
-def kill_run(point, workdir, max_reruns=3, report_delay=0.15):
+def kill_run(point, workdir, max_reruns=3):
     """SIGKILL the copy's whole process group at ``point``, check the report files, re-run, judge.
 
     Returns a dict: point, phase, killed (the trigger fired before the run ended), dest_writes_before_kill,
@@ -421,8 +421,6 @@ def kill_run(point, workdir, max_reruns=3, report_delay=0.15):
             deadline = time.monotonic() + 300
             while proc.poll() is None and time.monotonic() < deadline:
                 if trigger(pair, "".join(chunks)):
-                    if name == "report-write":
-                        time.sleep(report_delay)
                     os.killpg(proc.pid, signal.SIGKILL)  # the whole run, forked workers included
                     killed = True
                     break
@@ -439,7 +437,7 @@ def kill_run(point, workdir, max_reruns=3, report_delay=0.15):
         out["killed"] = killed
         out["dest_writes_before_kill"] = len(pair.dest.writes())
         out["report_after_kill"] = report_files_ok(workdir / "report")
-        out["report_files_after_kill"] = sorted(p.name for p in (workdir / "report").glob("*")) \
+        out["report_files_after_kill"] = sorted(os.listdir(str(workdir / "report"))) \
             if (workdir / "report").is_dir() else []
         out["rcs"] = []
         out["failures"] = []
