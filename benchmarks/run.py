@@ -1,0 +1,497 @@
+#!/usr/bin/env python3
+"""Benchmark of the copy role (playbooks/migrate.yml) against the local emulator.
+
+For each work size and mode it starts two emulators acting as two regions (the source
+organization's and the destination organization's), runs ansible-playbook twice (a first copy,
+then a no-change re-run) and measures, per run: API calls per organization from the emulators'
+request logs (total, reads, writes, 429s) against the minimal calls (benchmarks/minimal.py), wall
+time against the floor (minimal calls of the busiest organization / rate), peak memory of the
+ansible-playbook process tree (sum of PSS, and the largest single RSS), CPU time of the tree, and
+the role's exit status. It prints a table and writes it, with a per-task breakdown, as JSON.
+
+Sizes:  S       the retail seed project (it has a Lytics audience: migrate_allow_skips is on)
+        L       a generated project: 50 attributes, 30 events, 300 audiences, 100 experiences,
+                250 versions (benchmarks/generate.py); the emulators' limits are raised
+        fanout  ten clones of the retail project in one organization copied at once to ten
+                projects of another (an inventory of ten hosts, forks=10)
+Modes:  rate10     emulators enforce 10 requests/s per organization, the client paces at 10/s
+        unlimited  no limit anywhere: what is left is the controller's own overhead
+
+    python benchmarks/run.py                       # everything (about 10 minutes)
+    python benchmarks/run.py --sizes L --modes rate10
+    python benchmarks/run.py --quick               # S, unlimited (the smoke test in make test)
+
+Exit status: 0 when every ansible-playbook run succeeded and every re-run wrote nothing.
+Timings are measurements, never checked: machines are noisy.
+"""
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(HERE))
+
+from emulator.harness import (  # noqa: E402
+    DEST_ORG, DEST_TOKEN, Emulator, NOBODY_TOKEN, SOURCE_ORG, SOURCE_RO_TOKEN, SOURCE_TOKEN,
+)
+import generate  # noqa: E402
+import minimal  # noqa: E402
+from procmem import TreeSampler  # noqa: E402
+
+SIZES = ("S", "L", "fanout")
+MODES = {"rate10": 10, "unlimited": 0}
+PHASES = ("first", "rerun")
+FANOUT_HOSTS = 10
+L_PROJECT = "6650a1b2c3d4e5f60100004c"
+# Emulator and plan limits for L (the defaults allow 100 audiences per project).
+RAISED_LIMITS = {"attributes": 1000, "events": 1000, "audiences": 1000, "experiences": 1000}
+WRITE_METHODS = ("POST", "PUT", "DELETE")
+SECRETS = (SOURCE_TOKEN, SOURCE_RO_TOKEN, DEST_TOKEN, NOBODY_TOKEN)
+UID_RE = re.compile(r"/[0-9a-f]{24}(?=/|$)|/[0-9a-f]{32}(?=/|$)")
+
+
+# ------------------------------------------------------------------------------- scenarios
+def scenario(size):
+    """(source projects, destination project uids, extra role vars, forks, emulator limits)."""
+    if size == "S":
+        return [generate.retail_project()], [generate.dest_project_uid(0)], {"migrate_allow_skips": True}, 1, None
+    if size == "L":
+        project = generate.generate_project(L_PROJECT, "Benchmark L", seed=1, **generate.SIZES["L"])
+        return ([project], [generate.dest_project_uid(0)], {"migrate_limits": RAISED_LIMITS},
+                1, RAISED_LIMITS)
+    if size == "fanout":
+        projects = [generate.retail_project(i) for i in range(FANOUT_HOSTS)]
+        dests = [generate.dest_project_uid(i) for i in range(FANOUT_HOSTS)]
+        return projects, dests, {"migrate_allow_skips": True}, FANOUT_HOSTS, {"projects_per_organization": 20}
+    raise ValueError(size)
+
+
+def venv_python():
+    candidate = ROOT / ".venv" / "bin" / "python"
+    return str(candidate) if candidate.exists() else sys.executable
+
+
+def collections_root():
+    root = ROOT / ".venv" / "collections"
+    link = root / "ansible_collections" / "contentstack" / "personalize"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(ROOT)
+    return root
+
+
+def redact(text):
+    for secret in SECRETS:
+        text = text.replace(secret, "********")
+    return text
+
+
+# ------------------------------------------------------------------------------- log analysis
+def path_pattern(path):
+    return UID_RE.sub("/{uid}", path.split("?", 1)[0])
+
+
+def count_calls(entries):
+    c = {"total": len(entries), "reads": 0, "writes": 0, "throttled": 0, "errors": 0}
+    for e in entries:
+        if e.get("status") == 429:
+            c["throttled"] += 1
+        elif e.get("status") is None or e["status"] >= 400:
+            c["errors"] += 1
+        if e["method"] == "GET":
+            c["reads"] += 1
+        elif e["method"] in WRITE_METHODS:
+            c["writes"] += 1
+    return c
+
+
+def read_timeline(path):
+    """[(start ts, end ts, task name, hosts)] in order, from the bench_timeline callback."""
+    tasks, by_uuid = [], {}
+    if not path.exists():
+        return tasks
+    for line in path.read_text().splitlines():
+        rec = json.loads(line)
+        if rec["event"] == "start":
+            item = {"task": rec["task"], "start": rec["ts"], "end": rec["ts"], "hosts": 0, "statuses": {}}
+            tasks.append(item)
+            by_uuid[rec["uuid"]] = item
+        elif rec["event"] == "end" and rec["uuid"] in by_uuid:
+            item = by_uuid[rec["uuid"]]
+            item["end"] = max(item["end"], rec["ts"])
+            item["hosts"] += 1
+            item["statuses"][rec["status"]] = item["statuses"].get(rec["status"], 0) + 1
+    return tasks
+
+
+def breakdown(tasks, logs, started, ended):
+    """Per task: seconds, gap before it (controller time outside tasks), calls per side and
+    method; per side: calls per method and path pattern."""
+    rows = []
+    for i, t in enumerate(tasks):
+        prev_end = tasks[i - 1]["end"] if i else started
+        rows.append({"task": t["task"], "seconds": round(t["end"] - t["start"], 3),
+                     "gap_before": round(t["start"] - prev_end, 3), "hosts": t["hosts"],
+                     "statuses": t["statuses"], "calls": {}})
+    starts = [t["start"] for t in tasks]
+    paths = {}
+    for side, entries in logs.items():
+        paths[side] = collections.Counter()
+        for e in entries:
+            paths[side]["%s %s" % (e["method"], path_pattern(e["path"]))] += 1
+            pos = -1
+            for j, s in enumerate(starts):
+                if s <= e["ts"]:
+                    pos = j
+                else:
+                    break
+            if pos < 0:
+                continue
+            calls = rows[pos]["calls"].setdefault(side, {})
+            calls[e["method"]] = calls.get(e["method"], 0) + 1
+    controller = {
+        "startup": round((tasks[0]["start"] - started) if tasks else 0.0, 3),
+        "in_tasks": round(sum(t["end"] - t["start"] for t in tasks), 3),
+        "between_tasks": round(sum(r["gap_before"] for r in rows[1:]), 3),
+        "shutdown": round((ended - tasks[-1]["end"]) if tasks else 0.0, 3),
+    }
+    return {"tasks": rows, "paths": dict((k, dict(v.most_common())) for k, v in paths.items()),
+            "controller": controller}
+
+
+# ------------------------------------------------------------------------------- one size/mode
+class Bench:
+    def __init__(self, size, mode, workdir, keep_logs=None):
+        self.size = size
+        self.mode = mode
+        self.rate = MODES[mode]
+        self.workdir = workdir
+        self.keep_logs = keep_logs
+        self.sources, self.dest_uids, self.role_vars, self.forks, self.limits = scenario(size)
+        self.hosts = ["bench%02d" % (i + 1) for i in range(len(self.sources))]
+
+    def inventory(self, src, dst):
+        python = venv_python()
+        hosts = {}
+        for host, project, dest_uid in zip(self.hosts, self.sources, self.dest_uids):
+            hosts[host] = {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": python,
+                "migrate_source": {"api_url": src.url, "project_uid": project["uid"], "authtoken": SOURCE_TOKEN,
+                                   "organization_uid": SOURCE_ORG, "rate_limit": self.rate},
+                "migrate_destination": {"api_url": dst.url, "project_uid": dest_uid, "oauth_token": DEST_TOKEN,
+                                        "organization_uid": DEST_ORG, "rate_limit": self.rate},
+                "migrate_report_dir": str(self.workdir / "reports" / host),
+            }
+        data = {"bench": {"hosts": hosts, "vars": self.role_vars}}
+        path = self.workdir / "inventory.yml"
+        path.write_text(json.dumps(data, indent=1))  # JSON is YAML
+        return path
+
+    def states(self, src, dst):
+        s, d = src.state()["projects"], dst.state()["projects"]
+        return [(s[p["uid"]], d[u]) for p, u in zip(self.sources, self.dest_uids)]
+
+    def run(self):
+        seed_src = generate.source_seed(self.sources, project_limit=20 if len(self.sources) > 3 else None)
+        seed_dst = generate.dest_seed(len(self.dest_uids), project_limit=20 if len(self.dest_uids) > 3 else None)
+        results = []
+        with Emulator(seeds=[seed_src], rate_limit=self.rate, limits=self.limits, region="aws-na",
+                      tmp_path=self.workdir / "emu") as src, \
+                Emulator(seeds=[seed_dst], rate_limit=self.rate, limits=self.limits, region="aws-eu",
+                         tmp_path=self.workdir / "emu") as dst:
+            inventory = self.inventory(src, dst)
+            for phase in PHASES:
+                results.append(self.phase(phase, src, dst, inventory))
+        return results
+
+    def phase(self, phase, src, dst, inventory):
+        pairs = self.states(src, dst)
+        mins = [minimal.minimal_calls(s, d) for s, d in pairs]
+        resources = [minimal.resources_managed(s) for s, _ in pairs]
+        marks = (src.mark(), dst.mark())
+        run_dir = self.workdir / phase
+        run_dir.mkdir()
+        timeline = run_dir / "timeline.jsonl"
+        env = dict((k, v) for k, v in os.environ.items() if not k.startswith("CONTENTSTACK_"))
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": str(collections_root()),
+            "ANSIBLE_CALLBACK_PLUGINS": str(HERE / "callback_plugins"),
+            "ANSIBLE_CALLBACKS_ENABLED": "bench_timeline",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCAL_TEMP": str(run_dir / "ansible-tmp"),
+            "ANSIBLE_HOME": str(self.workdir / "ansible-home"),
+            # The client's shared rate-limit schedule lives under the temp dir: keep it private.
+            "TMPDIR": str(self.workdir / "tmp"),
+            "BENCH_TIMELINE": str(timeline),
+        })
+        (self.workdir / "tmp").mkdir(exist_ok=True)
+        cmd = [str(pathlib.Path(venv_python()).parent / "ansible-playbook"), "-i", str(inventory),
+               str(ROOT / "playbooks" / "migrate.yml"), "-e", "migrate_hosts=bench", "-f", str(self.forks)]
+        out_path = run_dir / "ansible.out"
+        with open(out_path, "w") as out:
+            started = time.time()
+            t0 = time.monotonic()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=env, cwd=str(run_dir))
+            with TreeSampler(proc.pid) as mem:
+                _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.monotonic() - t0
+            ended = time.time()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        rc = proc.returncode
+
+        logs = {"source": src.log(since=marks[0]), "destination": dst.log(since=marks[1])}
+        calls = dict((side, count_calls(entries)) for side, entries in logs.items())
+        min_src = sum(m["source"]["total"] for m in mins)
+        min_dst = sum(m["destination"]["total"] for m in mins)
+        min_reads = {"source": sum(m["source"]["reads"] for m in mins),
+                     "destination": sum(m["destination"]["reads"] for m in mins)}
+        min_writes = sum(m["destination"]["writes"] for m in mins)
+        n_resources = sum(r["total"] for r in resources)
+        made = calls["source"]["total"] + calls["destination"]["total"]
+        row = {
+            "size": self.size, "mode": self.mode, "phase": phase, "hosts": len(self.hosts), "forks": self.forks,
+            "rc": rc, "wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "resources": n_resources,
+            "resources_by_kind": dict((k, sum(r[k] for r in resources)) for k in resources[0]),
+            "calls": calls,
+            "minimal": {"source": min_src, "destination": min_dst, "writes": min_writes, "reads": min_reads,
+                        "per_host": mins},
+            "calls_over_minimal": round(made / float(min_src + min_dst), 3) if (min_src + min_dst) else None,
+            "throttled": calls["source"]["throttled"] + calls["destination"]["throttled"],
+            "peak_pss_mb": mem.peak_pss_mb, "peak_rss_mb": mem.peak_rss_mb,
+            "peak_processes": mem.peak_processes, "memory_samples": mem.samples,
+            "ms_per_resource": round(1000.0 * wall / n_resources, 1) if n_resources else None,
+        }
+        if self.rate:
+            busiest = max(min_src, min_dst)
+            row["floor_s"] = round(busiest / float(self.rate), 2)
+            row["wall_over_floor"] = round(wall / row["floor_s"], 3) if row["floor_s"] else None
+            # The role reads both sides, then writes: source reads cannot overlap destination writes.
+            phase_floor = (max(min_reads["source"], sum(m["destination"]["extract_reads"] for m in mins))
+                           + sum(m["destination"]["writes"] + m["destination"]["verify_reads"] for m in mins))
+            row["phase_floor_s"] = round(phase_floor / float(self.rate), 2)
+            row["read_floor_s"] = round(max(min_reads.values()) / float(self.rate), 2)
+            made_busiest = max(calls["source"]["total"], calls["destination"]["total"])
+            row["floor_made_s"] = round(made_busiest / float(self.rate), 2)
+        tasks = read_timeline(timeline)
+        row["breakdown"] = breakdown(tasks, logs, started, ended)
+        row["reports"] = self.reports()
+        if rc != 0:
+            row["ansible_tail"] = redact("\n".join(out_path.read_text(errors="replace").splitlines()[-40:]))
+        if self.keep_logs:
+            dest = self.keep_logs / ("%s-%s-%s" % (self.size, self.mode, phase))
+            dest.mkdir(parents=True, exist_ok=True)
+            for side, entries in logs.items():
+                (dest / ("%s-requests.jsonl" % side)).write_text("".join(json.dumps(e) + "\n" for e in entries))
+            shutil.copy(str(timeline), str(dest / "timeline.jsonl")) if timeline.exists() else None
+            (dest / "ansible.out").write_text(redact(out_path.read_text(errors="replace")))
+        return row
+
+    def reports(self):
+        out = {}
+        for host in self.hosts:
+            path = self.workdir / "reports" / host / "report.json"
+            if not path.exists():
+                out[host] = None
+                continue
+            data = json.loads(path.read_text())
+            out[host] = {"verify": data.get("verify"), "kinds": data.get("kinds"),
+                         "skipped": len(data.get("skipped") or []), "seconds": data.get("seconds")}
+        return out
+
+
+# ------------------------------------------------------------------------------- goals, table
+def goals(rows):
+    def find(size, mode, phase):
+        return next((r for r in rows if (r["size"], r["mode"], r["phase"]) == (size, mode, phase)), None)
+
+    out = []
+
+    def add(name, row, value, limit, met, note=""):
+        out.append({"goal": name, "measured": value, "limit": limit,
+                    "met": None if row is None else bool(met), "note": note})
+
+    r = find("L", "rate10", "first")
+    add("L first copy at 10 req/s: wall <= 1.10 x floor, 0 failures from 429", r,
+        r and "%.2f x (%.1f s / %.1f s), %d 429s, rc %d" % (r["wall_over_floor"], r["wall_s"], r["floor_s"],
+                                                         r["throttled"], r["rc"]),
+        "1.10", r and r["wall_over_floor"] <= 1.10 and r["rc"] == 0)
+    r = find("L", "rate10", "rerun")
+    if r:
+        ratio = r["wall_s"] / r["read_floor_s"] if r["read_floor_s"] else None
+        writes = r["calls"]["destination"]["writes"]
+        add("L no-change re-run: 0 writes, wall <= 1.10 x (read calls / rate)", r,
+            "%d writes, %.2f x (%.1f s / %.1f s)" % (writes, ratio, r["wall_s"], r["read_floor_s"]),
+            "0 writes, 1.10", writes == 0 and ratio <= 1.10)
+    else:
+        add("L no-change re-run: 0 writes, wall <= 1.10 x (read calls / rate)", None, None, "0 writes, 1.10", False)
+    for phase in PHASES:
+        r = find("L", "unlimited", phase)
+        add("unlimited, L %s: controller overhead <= 15 ms per resource" % phase, r,
+            r and "%.1f ms (%.1f s / %d resources)" % (r["ms_per_resource"], r["wall_s"], r["resources"]),
+            "15 ms", r and r["ms_per_resource"] <= 15)
+    r = find("fanout", "rate10", "first")
+    add("fan-out of 10 projects at 10 req/s: total <= 1.15 x org floor, no run fails on 429", r,
+        r and "%.2f x (%.1f s / %.1f s), %d 429s, rc %d" % (r["wall_over_floor"], r["wall_s"], r["floor_s"],
+                                                         r["throttled"], r["rc"]),
+        "1.15", r and r["wall_over_floor"] <= 1.15 and r["rc"] == 0)
+    mem = [r for r in rows if r["size"] == "L"]
+    peak = max([r["peak_pss_mb"] for r in mem] or [0])
+    add("peak memory of the whole run <= 200 MB for L (PSS of the process tree)", mem[0] if mem else None,
+        "%.1f MB" % peak if mem else None, "200 MB", peak <= 200)
+    r = find("L", "rate10", "first") or find("L", "unlimited", "first")
+    add("calls made <= 1.05 x minimal calls for L (first copy)", r,
+        r and "%.3f x (%d / %d)" % (r["calls_over_minimal"], r["calls"]["source"]["total"] + r["calls"]["destination"]["total"],
+                                   r["minimal"]["source"] + r["minimal"]["destination"]),
+        "1.05", r and r["calls_over_minimal"] <= 1.05)
+    r = find("L", "rate10", "rerun") or find("L", "unlimited", "rerun")
+    add("calls made <= 1.05 x minimal calls for L (re-run)", r,
+        r and "%.3f x (%d / %d)" % (r["calls_over_minimal"], r["calls"]["source"]["total"] + r["calls"]["destination"]["total"],
+                                   r["minimal"]["source"] + r["minimal"]["destination"]),
+        "1.05", r and r["calls_over_minimal"] <= 1.05)
+    return out
+
+
+COLUMNS = [
+    ("size", "size"), ("mode", "mode"), ("phase", "phase"), ("resources", "resources"),
+    ("calls", "calls src/dst"), ("minimal", "minimal src/dst"), ("cmin", "calls/min"),
+    ("writes", "writes"), ("429", "429s"), ("wall", "wall s"), ("floor", "floor s"),
+    ("ratio", "wall/floor"), ("ms", "ms/resource"), ("cpu", "CPU s"), ("pss", "peak PSS MB"),
+    ("rss", "max RSS MB"), ("rc", "rc"),
+]
+
+
+def table(rows):
+    lines = []
+    header = [c[1] for c in COLUMNS]
+    body = []
+    for r in rows:
+        c = r["calls"]
+        cells = {
+            "size": r["size"], "mode": r["mode"], "phase": r["phase"], "resources": str(r["resources"]),
+            "calls": "%d/%d" % (c["source"]["total"], c["destination"]["total"]),
+            "minimal": "%d/%d" % (r["minimal"]["source"], r["minimal"]["destination"]),
+            "cmin": "%.2f" % r["calls_over_minimal"] if r["calls_over_minimal"] else "-",
+            "writes": str(c["destination"]["writes"] + c["source"]["writes"]),
+            "429": str(r["throttled"]), "wall": "%.1f" % r["wall_s"],
+            "floor": "%.1f" % r["floor_s"] if "floor_s" in r else "-",
+            "ratio": "%.2f" % r["wall_over_floor"] if r.get("wall_over_floor") else "-",
+            "ms": "%.1f" % r["ms_per_resource"] if r["ms_per_resource"] is not None else "-",
+            "cpu": "%.1f" % r["cpu_s"], "pss": "%.0f" % r["peak_pss_mb"], "rss": "%.0f" % r["peak_rss_mb"],
+            "rc": str(r["rc"]),
+        }
+        body.append([cells[c[0]] for c in COLUMNS])
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
+    lines.append("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for b in body:
+        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(b, widths)) + " |")
+    return "\n".join(lines)
+
+
+def goals_text(items):
+    out = []
+    for g in items:
+        state = "not run" if g["met"] is None else ("met" if g["met"] else "NOT MET")
+        out.append("- %s: %s (%s; limit %s)" % (g["goal"], state, g["measured"] or "-", g["limit"]))
+    return "\n".join(out)
+
+
+def machine():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
+    except OSError:
+        pass
+    try:
+        ansible = subprocess.run([str(pathlib.Path(venv_python()).parent / "ansible-playbook"), "--version"],
+                                 capture_output=True, text=True, timeout=60).stdout.splitlines()[0]
+    except Exception:  # pragma: no cover - informational only
+        ansible = "unknown"
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=str(ROOT)).stdout.strip()
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "ansible": ansible,
+            "kernel": platform.release(), "loadavg_at_start": load, "commit": commit}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(SIZES), help="comma list of %s" % ", ".join(SIZES))
+    parser.add_argument("--modes", default=",".join(MODES), help="comma list of %s" % ", ".join(MODES))
+    parser.add_argument("--quick", action="store_true", help="S only, unlimited (smoke test)")
+    parser.add_argument("--out", default=str(ROOT / "out" / "benchmarks"), help="folder for the JSON and table")
+    parser.add_argument("--keep-logs", action="store_true",
+                        help="also keep the request logs, timelines and ansible output (tokens redacted)")
+    parser.add_argument("--breakdown", action="store_true", help="print calls and seconds per task")
+    args = parser.parse_args(argv)
+    sizes = ["S"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
+    modes = ["unlimited"] if args.quick else [m.strip() for m in args.modes.split(",") if m.strip()]
+    for s in sizes:
+        if s not in SIZES:
+            parser.error("unknown size %r" % s)
+    for m in modes:
+        if m not in MODES:
+            parser.error("unknown mode %r" % m)
+
+    out_dir = pathlib.Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    keep = out_dir / ("logs-" + stamp) if args.keep_logs else None
+    info = machine()
+    rows = []
+    for size in sizes:
+        for mode in modes:
+            with tempfile.TemporaryDirectory(prefix="personalize-bench-") as tmp:
+                print("running %s / %s ..." % (size, mode), file=sys.stderr, flush=True)
+                got = Bench(size, mode, pathlib.Path(tmp), keep_logs=keep).run()
+                for row in got:
+                    print("  %s: rc %d, %.1f s, calls %d/%d, writes %d, 429s %d" % (
+                        row["phase"], row["rc"], row["wall_s"], row["calls"]["source"]["total"],
+                        row["calls"]["destination"]["total"], row["calls"]["destination"]["writes"],
+                        row["throttled"]), file=sys.stderr, flush=True)
+                rows.extend(got)
+    result = {"machine": info, "command": " ".join(["python", "benchmarks/run.py"] + list(argv or sys.argv[1:])),
+              "finished": datetime.datetime.now().isoformat(timespec="seconds"), "rows": rows,
+              "goals": goals(rows)}
+    text = table(rows)
+    (out_dir / ("results-%s.json" % stamp)).write_text(json.dumps(result, indent=1))
+    (out_dir / "latest.json").write_text(json.dumps(result, indent=1))
+    (out_dir / "latest.md").write_text(text + "\n\n" + goals_text(result["goals"]) + "\n")
+    print(text)
+    print()
+    print(goals_text(result["goals"]))
+    if args.breakdown:
+        for r in rows:
+            print("\n%s / %s / %s: controller %s" % (r["size"], r["mode"], r["phase"], r["breakdown"]["controller"]))
+            for t in r["breakdown"]["tasks"]:
+                print("  %7.2f s (+%.2f) %-70s %s" % (t["seconds"], t["gap_before"], t["task"][:70],
+                                                      json.dumps(t["calls"], sort_keys=True)))
+    print("\nresults: %s" % (out_dir / ("results-%s.json" % stamp)))
+    bad = [r for r in rows if r["rc"] != 0 or (r["phase"] == "rerun" and
+                                               r["calls"]["destination"]["writes"] + r["calls"]["source"]["writes"])]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
