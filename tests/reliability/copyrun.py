@@ -33,7 +33,7 @@ if str(COLLROOT) not in sys.path:
     sys.path.insert(0, str(COLLROOT))
 
 from emulator.harness import (  # noqa: E402
-    DEST_ORG, DEST_PROJECT, DEST_TOKEN, Emulator, NOBODY_TOKEN, SOURCE_ORG, SOURCE_PROJECT,
+    DEST_ORG, DEST_PROJECT, DEST_TOKEN, Emulator, SOURCE_ORG, SOURCE_PROJECT,
     SOURCE_RO_TOKEN, SOURCE_TOKEN,
 )
 
@@ -78,11 +78,19 @@ class Pair:
             raise
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
+        # The one place that states it for every test and script using a Pair: the source is
+        # read with its read-only token and never written, whatever happened in the run.
         try:
-            self.dest.stop()
+            written = self.source_writes()
         finally:
-            self.source.stop()
+            try:
+                self.dest.stop()
+            finally:
+                self.source.stop()
+        if written and exc_type is None:
+            raise AssertionError("the source project was written: %s"
+                                 % [(e["method"], e["path"], e["status"]) for e in written])
 
     def source_writes(self):
         return [e for e in self.source.log() if e["method"] in WRITE_METHODS]
@@ -148,15 +156,15 @@ class Run:
         return [t for t in self.tasks if t["status"] == "failed"]
 
     def failure(self):
-        """'<task name>: <message>' of the first failed task, or ''."""
+        """'<task name>: <message>' of the failed task that stopped the run, or ''."""
         failed = self.failed_tasks()
         if not failed:
             return ""
-        result = failed[0]["result"]
+        result = failed[-1]["result"]
         msg = result.get("msg") or ""
         if not msg and result.get("results"):
             msg = "; ".join(str(r.get("msg")) for r in result["results"] if r.get("failed"))
-        return "%s: %s" % (failed[0]["name"], " ".join(str(msg).split())[:400])
+        return "%s: %s" % (failed[-1]["name"], " ".join(str(msg).split())[:400])
 
 
 def command(playbook, vars_file, args=()):

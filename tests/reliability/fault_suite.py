@@ -91,6 +91,10 @@ def main(argv=None):
         print("%d/%d kill points converged" % (len(ok), len(names)), flush=True)
         failed = failed or len(ok) != len(names)
 
+    source_writes = sum(r["source_writes"] for r in results["seeds"] + results["kills"])
+    if seeds or names:
+        print("source writes across the suite: %d" % source_writes, flush=True)
+        failed = failed or source_writes != 0
     results["seconds"] = round(time.monotonic() - started, 1)
     print("total %.0f s" % results["seconds"])
     if args.json:

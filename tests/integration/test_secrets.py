@@ -1,0 +1,101 @@
+"""Tokens never leak: a demo-like copy at -vvvv with --diff, copies that fail on a request, and an
+export, scanned for every seed token in stdout, stderr, report.json, uid-map.json and the
+exported files. The source is read with its read-only token and never written.
+"""
+
+import json
+import pathlib
+import urllib.request
+
+import pytest
+
+from reliability.copyrun import (
+    DEST_PROJECT, DEST_TOKEN, EXPORT, MIGRATE, SECRETS, SOURCE_PROJECT, SOURCE_RO_TOKEN, SOURCE_TOKEN, Pair,
+    copy_vars, run_playbook,
+)
+
+
+def scan(texts):
+    """{(token, where): count} for every secret found anywhere."""
+    hits = {}
+    for where, text in texts.items():
+        for token in SECRETS:
+            if token in text:
+                hits[(token[:8] + "...", where)] = text.count(token)
+    return hits
+
+
+def files(folder):
+    folder = pathlib.Path(folder)
+    return dict((str(p.relative_to(folder)), p.read_text()) for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_no_token_anywhere_at_vvvv_with_diff_even_when_requests_fail(tmp_path):
+    texts = {}
+    with Pair(tmp_path, rate_limit=0) as pair:
+        # 1. the demo's copy, at -vvvv with --diff: it succeeds
+        report = tmp_path / "report"
+        variables = copy_vars(pair, report)
+        ok = run_playbook(tmp_path / "ok", MIGRATE, variables, args=("-vvvv", "--diff"))
+        assert ok.rc == 0, ok.stdout[-3000:]
+        # the verbose output names both projects (the connection is there; its tokens must not be)
+        assert SOURCE_PROJECT in ok.stdout and DEST_PROJECT in ok.stdout
+        assert "'no_log: true' was specified" in ok.stdout, "the connection settings task is censored"
+        texts.update({"copy stdout": ok.stdout, "copy stderr": ok.stderr})
+        for name, text in files(report).items():
+            texts["copy " + name] = text
+        assert {"report.json", "uid-map.json"} <= set(files(report))
+
+        # 2. the export playbook with the source's manage token, at -vvvv
+        exported = tmp_path / "exported"
+        export = run_playbook(tmp_path / "export", EXPORT, {
+            "personalize_api_url": pair.source.url, "personalize_project_uid": SOURCE_PROJECT,
+            "personalize_authtoken": SOURCE_TOKEN, "personalize_export_dir": str(exported)}, args=("-vvvv",))
+        assert export.rc == 0, export.stdout[-3000:]
+        assert len(files(exported)) == 7
+        texts.update({"export stdout": export.stdout, "export stderr": export.stderr})
+        for name, text in files(exported).items():
+            texts["export " + name] = text
+
+        # 3. a copy whose writes are refused by the API (the destination allows 3 audiences)
+        pair.dest.reset()
+        pair.dest.configure(limits={"audiences": 3})
+        report3 = tmp_path / "report-limit"
+        refused = run_playbook(tmp_path / "limit", MIGRATE, copy_vars(pair, report3), args=("-vvvv", "--diff"))
+        assert refused.rc != 0
+        assert "LIMIT_EXCEEDED" in refused.stdout, refused.stdout[-3000:]
+        assert "POST /audiences returned 400" in refused.failure(), refused.failure()
+        texts.update({"refused stdout": refused.stdout, "refused stderr": refused.stderr})
+        texts.update(dict(("refused " + k, v) for k, v in files(report3).items()) if report3.exists() else {})
+
+        # 4. a copy whose destination read fails: the destination token sent to the other region,
+        #    which does not know it (401), after a burst of 429s on the source
+        pair.source.configure(faults={"seed": 5, "burst_429": 3})
+        variables = copy_vars(pair, tmp_path / "report-401")
+        variables["migrate_destination"]["api_url"] = pair.source.url
+        unknown = run_playbook(tmp_path / "unknown", MIGRATE, variables, args=("-vvvv", "--diff"))
+        assert unknown.rc != 0
+        assert "cannot read the destination" in unknown.failure() and "401" in unknown.failure(), unknown.failure()
+        texts.update({"401 stdout": unknown.stdout, "401 stderr": unknown.stderr})
+
+        assert pair.source_writes() == [], "the source is only read"
+        assert [e for e in pair.dest.writes() if e["project"] != DEST_PROJECT] == []
+
+    # The runs really used the tokens (a scan of nothing would prove nothing) ...
+    assert SOURCE_RO_TOKEN in (tmp_path / "ok" / "run-vars.json").read_text()
+    assert DEST_TOKEN in (tmp_path / "ok" / "run-vars.json").read_text()
+    assert SOURCE_TOKEN in (tmp_path / "export" / "run-vars.json").read_text()
+    assert sum(len(t) for t in texts.values()) > 100000, "-vvvv output was scanned"
+    # ... and none of them appears anywhere a user or a CI log would see it.
+    assert scan(texts) == {}
+
+
+def test_a_write_to_the_source_fails_every_pair_based_test(tmp_path):
+    """Negative control for the check in copyrun.Pair.__exit__ that every fault, kill, secrets and
+    role-row test (and the long-form script) passes through: a source write does not go unseen."""
+    with pytest.raises(AssertionError, match=r"the source project was written: \[\('POST', '/events', 201\)\]"):
+        with Pair(tmp_path, rate_limit=0) as pair:
+            req = urllib.request.Request(pair.source.url + "/events", data=json.dumps({"key": "x"}).encode(),
+                                         method="POST", headers={"authtoken": SOURCE_TOKEN,
+                                                                 "x-project-uid": SOURCE_PROJECT})
+            urllib.request.urlopen(req, timeout=10).read()
