@@ -87,3 +87,4 @@ demo: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache out
+reliability: setup ; $(BIN)/python tests/reliability/fault_suite.py --seeds 20 --kills all
