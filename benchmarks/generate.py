@@ -272,7 +272,8 @@ class _History:
                                  "name": ev.get("name") or ev["key"], "event": ev["uid"]}
                                 for i, ev in enumerate(picked)]
             if rng.random() < 0.5:
-                self.targeting = {"audience": {"audiences": [a["uid"] for a in rng.sample(self.audiences, rng.choice([1, 2]))],
+                picked = rng.sample(self.audiences, rng.choice([1, 2]))
+                self.targeting = {"audience": {"audiences": [a["uid"] for a in picked],
                                                "audienceCombinationType": rng.choice(["OR", "AND"])}}
             elif rng.random() < 0.3:
                 self.targeting = {}
