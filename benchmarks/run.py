@@ -209,6 +209,10 @@ class Bench:
         return [(s[p["uid"]], d[u]) for p, u in zip(self.sources, self.dest_uids)]
 
     def run(self):
+        playbook = (ROOT / "playbooks" / "migrate.yml").read_text()
+        if "migrate_hosts" not in playbook:
+            raise SystemExit("playbooks/migrate.yml no longer takes migrate_hosts; the benchmark's inventory "
+                             "(hosts bench01...) needs it")
         seed_src = generate.source_seed(self.sources, project_limit=20 if len(self.sources) > 3 else None)
         seed_dst = generate.dest_seed(len(self.dest_uids), project_limit=20 if len(self.dest_uids) > 3 else None)
         results = []
