@@ -17,7 +17,13 @@ import copy
 import fnmatch
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError, walk_custom_refs, count_rules
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
+    Indexes,
+    PortableError,
+    count_rules,
+    walk_custom_refs,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils.versions import normalize_spec
 
 ACTIVATIONS = ("mirror", "draft", "all")
 DEFAULT_LIMITS = {"attributes": 100, "events": 100, "audiences": 100, "experiences": 100,
@@ -154,6 +160,16 @@ def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=
     for name in sorted(chosen["experiences"]):
         entry = versions.get(name, {"experience": name, "versions": []})
         plan["versions"].append({"experience": name, "versions": _desired_versions(entry, activation)})
+    # Version content the API (or the versions module) would refuse fails here, before any write:
+    # the same checks as personalize_version, with names resolved in the source.
+    idx = Indexes(**dict((k, source_raw.get(k) or []) for k in ("attributes", "events", "audiences", "experiences")))
+    for entry in plan["versions"]:
+        exp_type = items["experiences"][entry["experience"]].get("type", "segmented")
+        for pos, spec in enumerate(entry["versions"]):
+            try:
+                normalize_spec(spec, exp_type, idx, "experience %r: versions[%d]" % (entry["experience"], pos))
+            except PortableError as exc:
+                errors.append("cannot copy %s" % exc)
     plan["priority"] = [n for n in src["priority"] if n in chosen["experiences"]]
     plan["expected"] = dict((k, plan[k]) for k in list(IDENTITY) + ["versions", "priority"])
     # With prune, what the destination has beyond the plan goes, as module items (state absent).

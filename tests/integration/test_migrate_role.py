@@ -407,3 +407,23 @@ def test_dangling_audience_reference_in_the_source_fails_in_validate(emulator, a
     assert failed["name"].endswith("stop on any problem, before anything is written"), failed["name"]
     assert message.startswith("The copy cannot start: the source cannot be copied as it is:"), message
     assert ghost in message, message
+
+
+def test_source_version_the_api_would_refuse_fails_in_validate(emulator, ansible_playbook, tmp_path):
+    """Two variants of one name in a source version (the emulator stores it; the versions module
+    refuses it): validate runs the same version checks on the whole plan, so nothing is written."""
+    seeds = ROOT / "tests" / "emulator" / "seeds"
+    retail = json.loads((seeds / "retail.json").read_text())
+    dest = json.loads((seeds / "empty-dest.json").read_text())
+    experience = retail["projects"][0]["experiences"][0]
+    live = [v for v in experience["versions"] if v["status"] == "ACTIVE"][0]
+    live["variants"][1]["name"] = live["variants"][0]["name"]
+    emulator.reset({"seeds": [retail, dest]})
+    mark = emulator.mark()
+    run = ansible_playbook(MIGRATE, extra_vars=copy_vars(emulator, tmp_path))
+    assert run.rc != 0
+    assert writes(emulator, mark) == []
+    failed = failed_task(run)
+    assert failed["name"].endswith("2/9 validate | stop on any problem, before anything is written"), failed["name"]
+    assert "experience %r" % experience["name"] in failed["result"]["msg"]
+    assert "variant %r appears twice" % live["variants"][0]["name"] in failed["result"]["msg"]
