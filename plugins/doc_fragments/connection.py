@@ -90,6 +90,18 @@ options:
         unencrypted; meant for test networks only.
     type: bool
     default: false
+  listing_cache:
+    description:
+      - A key, unique to one run, under which the tasks of that run share the project's listings.
+        A task given it starts from the listings that earlier tasks with the same key left (kept
+        true after their own writes) instead of listing those kinds again, and leaves its own
+        for the next one. Check mode reads them but never writes its predictions.
+      - Only for a sequence of tasks that are the only writers of the project while they run,
+        such as the C(contentstack.personalize.migrate) role, which sets it. Without it every task
+        lists what it needs.
+      - The listings are kept in a private per-user directory (mode 0700) under the system's
+        temporary directory, hold no token, and are removed a day later.
+    type: str
 notes:
   - The Personalize Management API allows 10 requests per second per organization; this collection
     paces itself (see O(rate_limit)) and retries throttled calls.
@@ -194,6 +206,14 @@ options:
     default: false
     vars:
       - name: contentstack_allow_http
+  listing_cache:
+    description:
+      - A key, unique to one run, under which that run's tasks share the project's listings (see
+        the modules' option of the same name). The lookup reads the listings left under that key
+        and leaves what it read for the next task.
+    type: str
+    vars:
+      - name: contentstack_listing_cache
 requirements:
   - requests
 '''

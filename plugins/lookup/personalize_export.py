@@ -125,7 +125,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import HAS_REQUESTS, PersonalizeError
-from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Project
+from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import export_project, terms_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_plugin
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
@@ -180,7 +180,9 @@ class LookupModule(LookupBase):
         try:
             client = client_from_plugin(self.get_option)
             # One Project for the whole call: every term reads from the same cached listings.
-            data = export_project(Project(client), kinds, portable=portable)
+            project = project_of(client, {"listing_cache": self.get_option("listing_cache")})
+            data = export_project(project, kinds, portable=portable)
+            project.save()
         except (PersonalizeError, PortableError) as exc:
             raise AnsibleError("personalize_export: %s" % exc)
         if not with_versions:

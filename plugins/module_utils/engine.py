@@ -28,11 +28,24 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
 class Project:
     """A cached view of one project through one client: one list call per kind, at most."""
 
-    def __init__(self, client):
+    def __init__(self, client, cache=None, save=True):
         self.client = client
         self._lists = {}
         self._versions = {}
         self._indexes = None
+        # listing_cache: start from the listings an earlier task of the run left (and, unless
+        # ``save`` is false as in check mode, leave ours for the next task).
+        self.cache = cache
+        self._save = save
+        if cache is not None:
+            data = cache.load()
+            self._lists = dict((k, v) for k, v in (data.get("lists") or {}).items() if isinstance(v, list))
+            self._versions = dict((k, v) for k, v in (data.get("versions") or {}).items() if isinstance(v, list))
+
+    def save(self):
+        """Leave the listings, as this task kept them true, for the next task of the run."""
+        if self.cache is not None and self._save:
+            self.cache.save({"lists": self._lists, "versions": self._versions})
 
     def raw(self, plural):
         if plural not in self._lists:
@@ -54,6 +67,9 @@ class Project:
 
     def set_versions(self, experience_uid, versions):
         self._versions[experience_uid] = versions
+
+    def set_priority(self, order):
+        self._lists["priority"] = list(order)
 
     def priority(self):
         if "priority" not in self._lists:
@@ -91,6 +107,8 @@ class Project:
             index.add(raw)
 
     def forget(self, plural, uid):
+        if plural == "experiences":
+            self._versions.pop(uid, None)
         items = self._lists.get(plural)
         if items is not None:
             items[:] = [i for i in items if i.get("uid") != uid]

@@ -53,6 +53,7 @@ CONNECTION_ARGSPEC = {
     "rate_limit": {"type": "float", "default": DEFAULTS["rate_limit"], "fallback": _env("rate_limit")},
     "max_retries": {"type": "int", "default": DEFAULTS["max_retries"]},
     "allow_http": {"type": "bool", "default": DEFAULTS["allow_http"]},
+    "listing_cache": {"type": "str", "no_log": False},
 }
 
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)

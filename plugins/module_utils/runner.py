@@ -17,6 +17,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.client im
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project, post_or_adopt
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
+from ansible_collections.contentstack.personalize.plugins.module_utils.listing_cache import ListingCache
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     EXPERIENCE_TYPES,
@@ -57,15 +58,17 @@ def run_module(module_name, params, check_mode=False, diff=False, client=None):
         return run_project(params, check_mode, diff, client)
     if kind_name == "priority":
         try:
-            project = Project(client or client_from_module_params(params))
-            return _with_calls(run_priority(project, params["order"], check_mode, diff), project.client)
+            project = project_of(client or client_from_module_params(params), params, check_mode)
+            result = run_priority(project, params["order"], check_mode, diff)
+            project.save()
+            return _with_calls(result, project.client)
         except (PortableError, PersonalizeError) as exc:
             return {"failed": True, "changed": False, "msg": str(exc)}
     many = params.get("items") is not None
     items = params["items"] if many else [single_item(module_name, params)]
     try:
         client = client or client_from_module_params(params)
-        project = Project(client)
+        project = project_of(client, params, check_mode)
         if kind_name == "version":
             out = run_versions(project, items, check_mode, exact=params.get("exact", False),
                                created=params.get("created_experiences") or [])
@@ -73,7 +76,16 @@ def run_module(module_name, params, check_mode=False, diff=False, client=None):
             out = run_kind(project, kind_name, items, check_mode, prune=params.get("prune", False))
     except (PortableError, PersonalizeError) as exc:
         return {"failed": True, "changed": False, "msg": str(exc)}
+    project.save()
     return _with_calls(shape_result(kind_name, identity_of(module_name), out, many, check_mode, diff), client)
+
+
+def project_of(client, params, check_mode=False):
+    """The cached view of the project; with ``listing_cache``, the one the run's earlier tasks left.
+    Check mode reads the cache but never writes its predictions into it."""
+    key = params.get("listing_cache")
+    cache = ListingCache(key, client.base_url, client.project_uid) if key else None
+    return Project(client, cache=cache, save=not check_mode)
 
 
 def _with_calls(result, client):
@@ -151,6 +163,8 @@ def run_priority(project, order, check_mode, diff):
     if changed and not check_mode:
         body = {"priorityOrder": [idx.experiences.uid_of(n) for n in wanted]}
         answer = project.client.put("/experiences-priority", body) or body
+        project.set_priority(answer.get("priorityOrder") or body["priorityOrder"] if isinstance(answer, dict)
+                             else body["priorityOrder"])
         if isinstance(answer, dict) and answer.get("priorityOrder"):
             wanted = [idx.experiences.ident_of(uid) for uid in answer["priorityOrder"]]
     result = {"changed": changed, "order": wanted,

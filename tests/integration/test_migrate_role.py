@@ -214,6 +214,9 @@ def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
     dest_gets = [e["path"] for e in emu.log(mark) if e["project"] == DEST["project_uid"]]
     for exp in dest_raw["experiences"]:
         assert dest_gets.count("/experiences/%s/versions" % exp["uid"]) == 1, exp["name"]
+    # ... and each kind's list once: extract lists them, the load tasks share that listing.
+    for path in ("/attributes", "/events", "/audiences", "/experiences", "/experiences-priority"):
+        assert dest_gets.count(path) == 1, (path, dest_gets.count(path))
     # The report counts the calls; they match the emulator's log.
     report = json.loads((tmp_path / "report" / "report.json").read_text())
     assert report["calls"]["destination"]["calls"] == len(dest_gets)

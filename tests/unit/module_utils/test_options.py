@@ -37,6 +37,7 @@ EXPECTED = {
     "rate_limit": ("float", 10, "CONTENTSTACK_RATE_LIMIT"),
     "max_retries": ("int", 6, None),
     "allow_http": ("bool", False, None),
+    "listing_cache": ("str", None, None),
 }
 
 

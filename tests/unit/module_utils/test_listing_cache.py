@@ -1,0 +1,88 @@
+"""ListingCache and Project(cache=...): listings shared between the tasks of one run."""
+
+import json
+import os
+import stat
+import time
+
+from emulator.harness import DEST_PROJECT, DEST_TOKEN, Emulator
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import PersonalizeClient
+from ansible_collections.contentstack.personalize.plugins.module_utils.listing_cache import MAX_AGE, ListingCache
+from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of, run_module
+
+URL = "https://personalize-api.contentstack.com"
+PROJECT = "6650a1b2c3d4e5f601000001"
+
+
+def test_round_trip_private_files_named_by_a_digest(tmp_path):
+    cache = ListingCache("run 1", URL, PROJECT, directory=str(tmp_path))
+    assert cache.load() == {}
+    assert cache.save({"lists": {"events": [{"uid": "e1", "key": "signup"}]}})
+    assert cache.load() == {"lists": {"events": [{"uid": "e1", "key": "signup"}]}}
+    listing_dir = tmp_path / "listings"
+    assert stat.S_IMODE(os.stat(listing_dir).st_mode) == 0o700
+    (name,) = os.listdir(listing_dir)
+    assert stat.S_IMODE(os.stat(listing_dir / name).st_mode) == 0o600
+    assert PROJECT not in name and "contentstack" not in name
+    # another key, project or host is another file
+    assert ListingCache("run 2", URL, PROJECT, directory=str(tmp_path)).load() == {}
+    assert ListingCache("run 1", URL, "6650a1b2c3d4e5f601000002", directory=str(tmp_path)).load() == {}
+
+
+def test_corrupt_file_means_not_cached(tmp_path):
+    cache = ListingCache("k", URL, PROJECT, directory=str(tmp_path))
+    cache.save({"lists": {}})
+    with open(cache.path, "w") as handle:
+        handle.write("{not json")
+    assert cache.load() == {}
+    with open(cache.path, "w") as handle:
+        json.dump([1, 2], handle)
+    assert cache.load() == {}
+
+
+def test_files_older_than_a_day_are_removed_by_the_next_save(tmp_path):
+    old = ListingCache("old run", URL, PROJECT, directory=str(tmp_path))
+    old.save({"lists": {}})
+    past = time.time() - MAX_AGE - 60
+    os.utime(old.path, (past, past))
+    ListingCache("new run", URL, PROJECT, directory=str(tmp_path)).save({"lists": {}})
+    assert not os.path.exists(old.path)
+    assert len(os.listdir(tmp_path / "listings")) == 1
+
+
+def test_tasks_with_one_key_list_each_kind_once_and_see_each_others_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with Emulator(seeds=["empty-dest"], tmp_path=tmp_path / "emu") as emu:
+        def params(**extra):
+            base = {"api_url": emu.url, "project_uid": DEST_PROJECT, "oauth_token": DEST_TOKEN,
+                    "rate_limit": 0, "listing_cache": "run-42"}
+            base.update(extra)
+            return base
+
+        def client():
+            return PersonalizeClient(api_url=emu.url, project_uid=DEST_PROJECT, oauth_token=DEST_TOKEN, rate_limit=0)
+
+        mark = emu.mark()
+        first = run_module("personalize_attribute", params(items=[{"key": "tier"}]), client=client())
+        assert first["changed"] and first["summary"] == {"created": 1}
+        # The audience task finds the new attribute in the listing the attribute task left:
+        # it lists audiences (not cached yet), never attributes again.
+        second = run_module("personalize_audience", params(items=[{"name": "Tier set", "definition": {
+            "combinationType": "AND", "rules": [{"attribute": {"key": "tier"},
+                                                 "attributeMatchCondition": "HAS_ANY_VALUE"}]}}]), client=client())
+        assert second["changed"], second
+        gets = [e["path"] for e in emu.log(mark) if e["method"] == "GET"]
+        assert gets == ["/attributes", "/audiences"]
+        # Re-running both with the same key: no call at all, nothing changed.
+        mark = emu.mark()
+        assert not run_module("personalize_attribute", params(items=[{"key": "tier"}]), client=client())["changed"]
+        assert emu.log(mark) == []
+        # Check mode reads the cache but leaves its predictions out of it.
+        run_module("personalize_event", params(items=[{"key": "signup"}]), check_mode=True, client=client())
+        cached = project_of(client(), params())
+        assert cached.raw("events") == []
+        # Without the option every task lists again.
+        mark = emu.mark()
+        run_module("personalize_attribute", params(items=[{"key": "tier"}], listing_cache=None), client=client())
+        assert [e["path"] for e in emu.log(mark)] == ["/attributes"]
