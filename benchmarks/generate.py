@@ -419,6 +419,21 @@ def dest_seed(count=1, project_limit=None):
     return seed
 
 
+def one_org_seed(projects, dest_count, project_limit):
+    """Seed of one organization (the source's, with its tokens) holding ``projects`` and
+    ``dest_count`` empty destination projects (uids ``dest_project_uid(i)``): the fan-out, where
+    every call of every copy shares that organization's rate limit."""
+    seed = source_seed(projects, project_limit=project_limit)
+    template = _bundled("empty-dest")["projects"][0]
+    for i in range(dest_count):
+        project = dict(template, uid=dest_project_uid(i), organizationUid=SOURCE_ORG,
+                       name="%s %02d" % (template["name"], i))
+        for key in ("createdBy", "createdByUserName"):  # the destination organization's user
+            project.pop(key, None)
+        seed["projects"].append(project)
+    return seed
+
+
 def summarize(project):
     """Counts of a seed project: what a copy has to handle."""
     lytics = [a for a in project.get("audiences", []) if str(a.get("source", "")).upper() == "LYTICS"]

@@ -2,19 +2,29 @@
 
 Inputs are project entries of the emulator's ``GET /_emulator/state`` (``attributes`` custom only,
 ``audiences``, ``events``, ``experiences``, ``versions`` {experience uid: [newest first]},
-``priorityOrder``) taken *before* the run. The formula (also in docs/performance.md), for the
-role's default options (activation ``mirror``, everything included, no prune):
+``priorityOrder``) taken *before* the run. A call is counted only when no copy could do without
+it, whatever its design; what the role makes beyond that shows as calls above the minimum. The
+formula (also in docs/performance.md), for the role's default options (activation ``mirror``,
+everything included, no prune):
 
-source organization (read only)
-    4 list calls (attributes, events, audiences, experiences) + 1 priority GET
-    + 1 versions GET per source experience that is copied.
+source (read only)
+    4 list calls (attributes, events, audiences, experiences)
+    + 1 versions GET per source experience (skipped ones too: their versions are what shows that
+      they use a Lytics audience)
+    + 1 priority GET if the source has two or more experiences (the order must name every
+      experience of the project, so with fewer it is known from the list).
 
-destination organization
-    extract:  4 list calls; + 1 priority GET if the destination already has experiences;
-              + 1 versions GET per destination experience that a source experience matches by name.
+destination
+    extract:  4 list calls (attributes, events, audiences, experiences);
+              + 1 priority GET only if the destination has two or more experiences and no
+                experience is to be created (an empty destination has no order to read, and when
+                experiences are created the order is PUT anyway; the role reads it regardless:
+                that read is counted as above the minimum);
+              + 1 versions GET per destination experience that a copied source experience matches
+                by name (a new experience's only version is the empty draft its POST returned).
     writes:   1 POST per attribute / event (by key), audience / experience (by name) missing from
               the destination; Lytics audiences, audiences with Lytics rules and experiences whose
-              versions use them are skipped (not counted).
+              current versions use them are skipped (not counted).
               Versions, per experience created here: the API made it an empty DRAFT whose uid the
               POST returned (``latestVersion``), so: +1 if the source has a live version (PUT the
               content into that draft with status ACTIVE), +1 more if it is PAUSED (ACTIVE -> PAUSED;
@@ -24,8 +34,10 @@ destination organization
               Priority: 1 PUT when experiences were created and the project ends with two or more
               (where the server puts new ones is not a documented contract); otherwise 1 PUT only if
               the destination's order differs from the source's.
-    verify:   after any write, one re-read: 4 lists + 1 priority GET + 1 versions GET per copied
-              experience; nothing when nothing was written (extract's reads show the state).
+    verify:   after any write, one re-read of what was written: 4 lists + 1 versions GET per
+              experience the destination then has + 1 priority GET if it has two or more;
+              nothing when nothing was written (extract's and the versions phase's reads show the
+              state).
 
 Objects that already exist in the destination are assumed equal to the source (0 writes): the
 benchmarks' destinations are either empty or the result of the previous copy.
@@ -98,11 +110,19 @@ def resources_managed(source):
     return counts
 
 
+def _priority_read(n_experiences):
+    """The priority order names every experience of the project: with fewer than two, the
+    experiences list already gives it."""
+    return 1 if n_experiences >= 2 else 0
+
+
 def minimal_calls(source, dest):
     """{"source": {...}, "destination": {...}} with per-step counts and totals (see module doc)."""
     objs = copied_objects(source)
-    src = {"lists": 4, "priority": 1, "versions": len(objs["experiences"])}
+    n_source_experiences = len(source.get("experiences", []))
+    src = {"lists": 4, "priority": _priority_read(n_source_experiences), "versions": n_source_experiences}
     src["reads"] = src["total"] = src["lists"] + src["priority"] + src["versions"]
+    src["writes"] = 0
 
     have = {
         "attributes": set(a["key"] for a in dest.get("attributes", [])),
@@ -125,6 +145,7 @@ def minimal_calls(source, dest):
     final_experiences = len(set(have["experiences"]) | set(x["name"] for x in objs["experiences"]))
     if creates["experiences"]:
         priority_put = 1 if final_experiences >= 2 else 0
+        priority_get = 0
     else:
         src_names = dict((x["uid"], x["name"]) for x in source.get("experiences", []))
         dst_names = dict((x["uid"], x["name"]) for x in dest.get("experiences", []))
@@ -133,15 +154,19 @@ def minimal_calls(source, dest):
         now = [dst_names[u] for u in dest.get("priorityOrder", []) if u in dst_names]
         rest = [n for n in now if n not in want]
         priority_put = 0 if want + rest == now else 1
+        priority_get = _priority_read(len(have["experiences"]))
 
     dst = {
-        "extract_reads": 4 + (1 if dest.get("experiences") else 0) + matched,
+        "extract_lists": 4,
+        "extract_priority": priority_get,
+        "matched_versions": matched,
+        "state_reads": 4 + priority_get + matched,
         "creates": creates,
         "version_writes": version_writes,
         "priority_put": priority_put,
     }
     dst["writes"] = sum(creates.values()) + version_writes + priority_put
-    dst["verify_reads"] = (4 + 1 + len(objs["experiences"])) if dst["writes"] else 0
-    dst["reads"] = dst["extract_reads"] + dst["verify_reads"]
+    dst["verify_reads"] = (4 + final_experiences + _priority_read(final_experiences)) if dst["writes"] else 0
+    dst["reads"] = dst["state_reads"] + dst["verify_reads"]
     dst["total"] = dst["reads"] + dst["writes"]
     return {"source": src, "destination": dst}

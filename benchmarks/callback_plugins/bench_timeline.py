@@ -43,6 +43,10 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._write(event="start", task=task.get_name(), uuid=task._uuid)
 
+    def v2_runner_on_start(self, host, task):
+        # Per host: under the free strategy each host runs the role's tasks at its own pace.
+        self._write(event="host_start", task=task.get_name(), uuid=task._uuid, host=host.get_name())
+
     def _result(self, result, status):
         self._write(event="end", task=result._task.get_name(), uuid=result._task._uuid,
                     host=result._host.get_name(), status=status)

@@ -1,5 +1,6 @@
 """Smoke test of the benchmark script: `benchmarks/run.py --quick` (S size, unlimited emulator,
-a first copy then a no-change re-run). Behaviour only: timings are printed, never checked."""
+a first copy then a no-change re-run), and the fan-out's layout (one organization holding the ten
+sources and the ten destinations). Behaviour only: timings are printed, never checked."""
 
 import json
 import os
@@ -8,6 +9,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 TOKENS = ("csat-src-6f1d0c9a7b3e4d2f", "csat-src-ro-2b8e4f6a1c3d5e7f", "csoa-dst-9c7a5e3b1d2f4a6c")
 
 
@@ -43,6 +45,19 @@ def test_quick_benchmark_copies_then_rerun_writes_nothing(tmp_path):
         assert row["throttled"] == 0
         assert row["peak_pss_mb"] > 0 and row["memory_samples"] > 0
         assert row["breakdown"]["tasks"], "the timeline callback recorded no task"
+    # The formula counts no call the copy can do without, and no copy beats it: the role makes
+    # the minimal calls, plus (today) the priority GET of the empty destination, which an empty
+    # project does not need (it has no order to read).
+    assert first["minimal"]["per_host"][0]["destination"]["extract_priority"] == 0
+    for row in (first, rerun):
+        for side in ("source", "destination"):
+            assert row["minimal"][side] <= row["calls"][side]["total"] <= row["minimal"][side] + 1
+    assert rerun["minimal"]["per_host"][0]["destination"]["verify_reads"] == 0
+    # Every call is placed in the task that made it.
+    assert first["breakdown"]["controller"]["calls_not_placed"] == 0
+    versions_task = next(t for t in first["breakdown"]["tasks"]
+                         if "6/9 versions" in t["task"] and "progress" not in t["task"])
+    assert "GET" not in versions_task["calls"].get("destination", {}), "versions read for new experiences"
     # Minimal writes of the first copy = what the retail seed needs (10 attributes, 5 events,
     # 10 audiences, 6 experiences, 8 version calls, 1 priority PUT); none on the re-run.
     assert first["minimal"]["writes"] == 40
@@ -52,3 +67,29 @@ def test_quick_benchmark_copies_then_rerun_writes_nothing(tmp_path):
     assert "| S " in table and "unlimited" in table
     for text in (table, (out / "latest.json").read_text(), proc.stdout, proc.stderr):
         assert not any(token in text for token in TOKENS)
+
+
+def test_fanout_layout_is_one_organization_with_a_report_folder_per_host(tmp_path):
+    import run  # benchmarks/run.py
+
+    bench = run.Bench("fanout", "unlimited", tmp_path)
+    src, dst = bench.emulators()
+    assert src is dst, "the fan-out's sources and destinations share one emulator"
+    with src:
+        projects = src.state()["projects"]
+        inventory = json.loads(bench.inventory(src, dst).read_text())
+    hosts = inventory["bench"]["hosts"]
+    assert len(hosts) == 10
+    orgs = set()
+    for host in hosts.values():
+        s, d = host["migrate_source"], host["migrate_destination"]
+        assert s["project_uid"] != d["project_uid"]
+        assert s["api_url"] == d["api_url"]
+        for side in (s, d):
+            orgs.add(side["organization_uid"])
+            orgs.add(projects[side["project_uid"]]["project"]["organizationUid"])
+    assert len(orgs) == 1, "every project of the fan-out is in one organization"
+    assert len(set(p["project"]["organizationUid"] for p in projects.values())) == 1
+    assert len(projects) == 20
+    dirs = [h["migrate_report_dir"] for h in hosts.values()]
+    assert len(set(dirs)) == len(dirs), "each host writes its reports to its own folder"
