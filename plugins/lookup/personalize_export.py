@@ -56,6 +56,20 @@ options:
       - The term V(versions) cannot be combined with V(false).
     type: bool
     default: true
+  projects:
+    description:
+      - Several projects to read at once, each a mapping of connection options (O(region) or
+        O(api_url), O(project_uid), O(authtoken) or O(oauth_token), O(organization_uid),
+        O(validate_certs), O(timeout), O(rate_limit), O(max_retries), O(allow_http),
+        O(listing_cache)) and an optional C(label) that names it in errors.
+      - Each mapping is complete on its own (no environment variable or C(contentstack_*) variable
+        applies to it), and the other connection options of the lookup are ignored.
+      - The projects are read concurrently, each paced by its own organization's rate limit, so
+        two projects of two organizations take the time of the longer read instead of the sum.
+      - Only the term V(all); the lookup returns one mapping per project, in the order given.
+        Errors of all the projects are reported together, each with its label.
+    type: list
+    elements: dict
   stats:
     description:
       - V(true) adds C(api_calls) to the V(all) mapping, with the counts of this read,
@@ -121,10 +135,16 @@ _list:
       description: Bronze, silver or gold
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.client import HAS_REQUESTS, PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    PersonalizeClient,
+    PersonalizeError,
+)
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import export_project, terms_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_plugin
@@ -177,18 +197,16 @@ class LookupModule(LookupBase):
 
         if not HAS_REQUESTS:
             raise AnsibleError("personalize_export: the Python library 'requests' is required on the controller")
+        projects = self.get_option("projects")
+        if projects is not None:
+            if terms != ["all"]:
+                raise AnsibleError("personalize_export: with projects, the only term is 'all'")
+            return self._several(projects, kinds, portable, with_versions, compiled, query)
         try:
             client = client_from_plugin(self.get_option)
-            # One Project for the whole call: every term reads from the same cached listings.
-            project = project_of(client, {"listing_cache": self.get_option("listing_cache")})
-            data = export_project(project, kinds, portable=portable)
-            project.save()
-        except (PersonalizeError, PortableError) as exc:
+        except PersonalizeError as exc:
             raise AnsibleError("personalize_export: %s" % exc)
-        if not with_versions:
-            data["versions"] = []
-        if self.get_option("stats"):
-            data["api_calls"] = dict(client.stats)
+        data = self._read(client, self.get_option("listing_cache"), kinds, portable, with_versions)
 
         out = []
         for term in terms:
@@ -202,6 +220,53 @@ class LookupModule(LookupBase):
             elif found is not None:
                 out.append(found)
         return out
+
+    def _read(self, client, listing_cache, kinds, portable, with_versions):
+        """One project's export (one cached Project: every term reads the same listings)."""
+        try:
+            project = project_of(client, {"listing_cache": listing_cache})
+            data = export_project(project, kinds, portable=portable)
+            project.save()
+        except (PersonalizeError, PortableError) as exc:
+            raise AnsibleError("personalize_export: %s" % exc)
+        if not with_versions:
+            data["versions"] = []
+        if self.get_option("stats"):
+            data["api_calls"] = dict(client.stats)
+        return data
+
+    def _several(self, projects, kinds, portable, with_versions, compiled, query):
+        """Each project read in its own thread, at its own organization's rate; one mapping each."""
+        if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
+            raise AnsibleError("personalize_export: projects must be a list of mappings of connection options")
+        labels, clients, errors = [], [], []
+        for pos, conn in enumerate(projects):
+            labels.append(str(conn.get("label") or "project %d" % (pos + 1)))
+            try:
+                clients.append(PersonalizeClient.from_params(conn))
+            except PersonalizeError as exc:
+                clients.append(None)
+                errors.append("%s: %s" % (labels[-1], exc))
+        if errors:
+            raise AnsibleError("personalize_export: %s" % "; ".join(errors))
+        results = [None] * len(projects)
+
+        def read(pos):
+            try:
+                results[pos] = self._read(clients[pos], projects[pos].get("listing_cache"), kinds, portable,
+                                          with_versions)
+            except AnsibleError as exc:
+                results[pos] = exc
+
+        with ThreadPoolExecutor(max_workers=max(1, len(projects))) as pool:
+            list(pool.map(read, range(len(projects))))
+        errors = ["%s: %s" % (labels[pos], str(r.message if hasattr(r, "message") else r).replace(
+            "personalize_export: ", "", 1)) for pos, r in enumerate(results) if isinstance(r, AnsibleError)]
+        if errors:
+            raise AnsibleError("personalize_export: %s" % "; ".join(errors))
+        if compiled is None:
+            return results
+        return [self._search(compiled, query, data) for data in results]
 
     @staticmethod
     def _shape(term, data, portable):
