@@ -278,42 +278,55 @@ class Engine:
         kind = changes[0].kind
         idx = self.project.indexes(*self._index_kinds(kind))
         ordered = [c for c in changes if c.action != "delete"] + [c for c in changes if c.action == "delete"]
+        done = 0
         for change in ordered:
             if change.action == "none":
                 continue
             where = kind.item_label(change.ident)
-            if change.action in ("delete", "replace"):
-                if not self.check_mode:
-                    self._delete(kind, change.uid)
-                self.project.forget(kind.plural, change.uid)
-                if change.action == "delete":
-                    continue
-            if change.action in ("create", "replace"):
-                body = kind.body(change.after, idx, where)
-                if self.check_mode:
-                    change.uid = None
-                    if hasattr(idx, kind.plural):
-                        getattr(idx, kind.plural).plan(change.ident)
-                    continue
-                raw = self._create(kind, change.ident, body)
-            else:
-                body = kind.body(change.after, idx, where)
-                if self.check_mode:
-                    continue
-                raw = self.client_put(kind, change.uid, body)
-            change.raw = raw
-            change.uid = raw.get("uid")
-            self.project.remember(kind.plural, raw)
-            # changed is re-checked from the server's answer, not assumed from the request.
-            answered = kind.export(raw, idx)
-            if change.action == "update" and not diff_fields(change.before, answered, kind.fields):
-                change.action = "none"
-                change.warnings.append("%s: the server accepted the update but nothing changed" % where)
-            elif diff_fields(change.after, answered, kind.fields):
-                change.warnings.append("%s: the server stored %s differently than sent"
-                                       % (where, ", ".join(diff_fields(change.after, answered, kind.fields))))
-            change.after = answered
+            try:
+                self._apply_one(kind, idx, change, where)
+            except PersonalizeApiError as exc:
+                # Name the item the API refused, and what this task had already written.
+                if kind.name != "project":
+                    exc.args = ("%s: %s (%d change(s) of this task were written before it)"
+                                % (where, exc, done),)
+                raise
+            done += 1
         return changes
+
+    def _apply_one(self, kind, idx, change, where):
+        """One planned change: write it (or only predict it in check mode)."""
+        if change.action in ("delete", "replace"):
+            if not self.check_mode:
+                self._delete(kind, change.uid)
+            self.project.forget(kind.plural, change.uid)
+            if change.action == "delete":
+                return
+        if change.action in ("create", "replace"):
+            body = kind.body(change.after, idx, where)
+            if self.check_mode:
+                change.uid = None
+                if hasattr(idx, kind.plural):
+                    getattr(idx, kind.plural).plan(change.ident)
+                return
+            raw = self._create(kind, change.ident, body)
+        else:
+            body = kind.body(change.after, idx, where)
+            if self.check_mode:
+                return
+            raw = self.client_put(kind, change.uid, body)
+        change.raw = raw
+        change.uid = raw.get("uid")
+        self.project.remember(kind.plural, raw)
+        # changed is re-checked from the server's answer, not assumed from the request.
+        answered = kind.export(raw, idx)
+        if change.action == "update" and not diff_fields(change.before, answered, kind.fields):
+            change.action = "none"
+            change.warnings.append("%s: the server accepted the update but nothing changed" % where)
+        elif diff_fields(change.after, answered, kind.fields):
+            change.warnings.append("%s: the server stored %s differently than sent"
+                                   % (where, ", ".join(diff_fields(change.after, answered, kind.fields))))
+        change.after = answered
 
     def client_put(self, kind, uid, body):
         return self.project.client.put("%s/%s" % (kind.path, uid), body) or {}

@@ -373,3 +373,19 @@ def test_role_rows(tmp_path, row):
         assert not (tmp_path / "report" / "report.json").exists()
         for token in (BAD_TOKEN, NOBODY_TOKEN):
             assert token not in run.stdout + run.stderr
+
+
+def test_an_item_the_api_refuses_is_named_with_what_was_written_before_it(emulator, ansible_playbook):
+    """Match conditions are the API's to check (the reference calls its list incomplete), so an
+    unknown one reaches the API: the error names the audience, the call and the API's field, and
+    says how many changes of the task had been written before it."""
+    items = [{"name": "Aud fine", "definition": {"combinationType": "AND", "rules": [rule({"preset": "COUNTRY"})]}},
+             {"name": "Aud Z", "definition": {"combinationType": "AND", "rules": [
+                 dict(rule({"preset": "COUNTRY"}), attributeMatchCondition="SOUNDS_LIKE")]}}]
+    run = ansible_playbook(play(emulator, [task("refused", "personalize_audience", {"items": items})]))
+    assert run.rc != 0
+    message = run.result("refused")["msg"]
+    assert message.startswith("audience 'Aud Z': POST /audiences returned 400"), message
+    assert "attributeMatchCondition" in message and "1 change(s) of this task were written before it" in message
+    names = [a["name"] for a in dest(emulator)["audiences"]]
+    assert "Aud fine" in names and "Aud Z" not in names
