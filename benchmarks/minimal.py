@@ -36,8 +36,8 @@ destination
               the destination's order differs from the source's.
     verify:   after any write, one re-read of what was written: 4 lists + 1 versions GET per
               experience the destination then has + 1 priority GET if it has two or more;
-              nothing when nothing was written (extract's and the versions phase's reads show the
-              state).
+              nothing when nothing was written (extract's reads, the destination's versions
+              included, show the state).
 
 Objects that already exist in the destination are assumed equal to the source (0 writes): the
 benchmarks' destinations are either empty or the result of the previous copy.

@@ -391,9 +391,10 @@ class Bench:
         if self.rate:
             rate = float(self.rate)
             # The issue's floor: minimal calls / rate. A single copy reads its whole source before
-            # its first write (validate before any write), so its source and destination calls
-            # follow each other even though they use two organizations' budgets; the fan-out's
-            # calls all share one organization's budget. Either way: all minimal calls / rate.
+            # its first write (validate before any write), so its writes follow its reads even
+            # though the two sides use two organizations' budgets; the fan-out's calls all share
+            # one organization's budget. Either way: all minimal calls / rate. (The copy role reads
+            # the source and the destination at once, so a re-run, which only reads, can beat it.)
             row["floor_s"] = round((min_src + min_dst) / rate, 2)
             row["wall_over_floor"] = round(wall / row["floor_s"], 3) if row["floor_s"] else None
             # Re-run goal: the GETs the run made (both sides) / rate; and the minimal reads / rate.
@@ -403,8 +404,9 @@ class Bench:
             min_read_total = min_reads["source"] + min_reads["destination"]
             row["min_read_floor_s"] = round(min_read_total / rate, 2)
             row["wall_over_min_read_floor"] = round(wall / row["min_read_floor_s"], 3) if min_read_total else None
-            # Information only: each organization on its own (its minimal calls / rate), as if the
-            # two organizations' calls could overlap, which the copy's design does not allow.
+            # Information only: each organization on its own (its minimal calls / rate): the two
+            # organizations' reads overlap (extract reads both sides at once), their writes cannot
+            # overlap the source's reads (nothing is written before everything is read).
             for o in orgs.values():
                 o["floor_s"] = round(o["minimal"] / rate, 2)
                 o["made_s"] = round(o["calls"] / rate, 2)
