@@ -430,3 +430,35 @@ def test_source_version_the_api_would_refuse_fails_in_validate(emulator, ansible
     assert failed["name"].endswith("2/9 validate | stop on any problem, before anything is written"), failed["name"]
     assert "experience %r" % experience["name"] in failed["result"]["msg"]
     assert "variant %r appears twice" % live["variants"][0]["name"] in failed["result"]["msg"]
+
+
+def test_activation_draft_then_all(emulator, ansible_playbook, tmp_path):
+    """draft: everything arrives as drafts for review, nothing is live; all: then every
+    experience's latest content goes live. Each run verifies; the source is only read."""
+    emu = emulator
+    state = emu.state()["projects"]
+    source_experiences = dict((e["name"], e["uid"]) for e in state[SOURCE["project_uid"]]["experiences"])
+
+    def statuses():
+        dest_raw = emu.state()["projects"][DEST["project_uid"]]
+        by_uid = dict((e["uid"], e["name"]) for e in dest_raw["experiences"])
+        return dict((by_uid[uid], sorted(v["status"] for v in versions))
+                    for uid, versions in dest_raw["versions"].items())
+
+    mark = emu.mark()
+    run = ansible_playbook(MIGRATE, extra_vars=copy_vars(emu, tmp_path, migrate_activation="draft"))
+    assert run.rc == 0, run.stdout[-4000:]
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["verify"] == "ok" and report["activation"] == "draft"
+    drafted = statuses()
+    assert drafted and all(s == ["DRAFT"] for s in drafted.values()), drafted
+    assert set(drafted) <= set(source_experiences)
+
+    run = ansible_playbook(MIGRATE, extra_vars=copy_vars(emu, tmp_path, migrate_activation="all"))
+    assert run.rc == 0, run.stdout[-4000:]
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["verify"] == "ok" and report["activation"] == "all"
+    live = statuses()
+    assert set(live) == set(drafted)
+    assert all(s.count("ACTIVE") == 1 and "PAUSED" not in s and "DRAFT" not in s for s in live.values()), live
+    assert not writes(emu, mark, SOURCE["project_uid"])
