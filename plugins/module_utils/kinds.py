@@ -208,29 +208,37 @@ class ExperienceKind(Kind):
     plural = "experiences"
     path = "/experiences"
     identity = "name"
-    fields = ("name", "type", "description")
+    fields = ("name", "type", "description", "tags")
     immutable = ("type",)
-    defaults = {"description": ""}
+    defaults = {"description": "", "tags": []}
 
     def export(self, raw, idx):
         api_type = raw.get("__type")
         types = dict((v, k) for k, v in EXPERIENCE_TYPES.items())
         return {"name": raw.get("name"), "type": types.get(api_type, api_type),
-                "description": raw.get("description") or ""}
+                "description": raw.get("description") or "", "tags": list(raw.get("tags") or [])}
 
     def normalize(self, item, idx, where):
-        out = Kind.normalize(self, {k: v for k, v in item.items() if k != "type"}, idx, where)
+        out = Kind.normalize(self, {k: v for k, v in item.items() if k not in ("type", "tags")}, idx, where)
         if item.get("type") is not None:
             value = str(item["type"]).lower()
             if value not in EXPERIENCE_TYPES:
                 raise PortableError("%s: type must be one of %s, got %r"
                                     % (where, ", ".join(sorted(EXPERIENCE_TYPES)), item["type"]))
             out["type"] = value
+        if item.get("tags") is not None:
+            tags = item["tags"]
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise PortableError("%s: tags must be a list of strings, got %r" % (where, tags))
+            out["tags"] = [str(t) for t in tags]
         return out
 
     def body(self, portable, idx, where):
+        # The API replaces the experience-level fields on PUT: send the tags the experience keeps
+        # (the current ones, unless the task gives others), or an update would drop them.
         return {"name": portable["name"], "description": portable.get("description") or "",
-                "__type": EXPERIENCE_TYPES[portable.get("type") or "segmented"]}
+                "__type": EXPERIENCE_TYPES[portable.get("type") or "segmented"],
+                "tags": list(portable.get("tags") or [])}
 
 
 class ProjectKind(Kind):

@@ -50,6 +50,7 @@ _SPECS = {
             name=dict(type="str"),
             type=dict(type="str", choices=["segmented", "ab_test"]),
             description=dict(type="str"),
+            tags=dict(type="list", elements="str"),
             replace=dict(type="bool", default=False),
             state=_STATE,
             items=_ITEMS,

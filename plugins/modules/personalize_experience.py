@@ -40,6 +40,12 @@ options:
     description:
       - Free text. Defaults to an empty string on creation.
     type: str
+  tags:
+    description:
+      - Tags of the experience, a list of strings, in the order given. Defaults to none on
+        creation; when not given, an update keeps the experience's current tags.
+    type: list
+    elements: str
   replace:
     description:
       - Allow a change of O(type) by deleting and re-creating the experience. Its versions, variants
@@ -81,7 +87,7 @@ experience:
   description: The experience as managed (portable form).
   returned: single form
   type: dict
-  sample: {"name": "Homepage hero", "type": "segmented", "description": ""}
+  sample: {"name": "Homepage hero", "type": "segmented", "description": "", "tags": ["homepage"]}
 object:
   description: The API object returned by the last write, with C(latestVersion) and C(shortUid).
   returned: single form, after a write

@@ -24,7 +24,8 @@ def test_experience_lifecycle(emulator, ansible_playbook):
     res = run.result
 
     assert res("check create")["changed"] is True
-    assert res("check create")["experience"] == {"name": "Homepage hero", "type": "segmented", "description": "hero"}
+    assert res("check create")["experience"] == {"name": "Homepage hero", "type": "segmented", "description": "hero",
+                                                 "tags": []}
     assert_no_writes(run, log, "check create", "check absent")
 
     assert write_calls(run, "create", log) == [("POST", "/experiences", 201)]
@@ -36,8 +37,8 @@ def test_experience_lifecycle(emulator, ansible_playbook):
     assert_no_writes(run, log, "re-apply", "re-apply name only")
 
     diff = res("change")["diff"]
-    assert diff["before"] == {"name": "Homepage hero", "type": "segmented", "description": "hero"}
-    assert diff["after"] == {"name": "Homepage hero", "type": "segmented", "description": "hero by tier"}
+    assert diff["before"] == {"name": "Homepage hero", "type": "segmented", "description": "hero", "tags": []}
+    assert diff["after"] == {"name": "Homepage hero", "type": "segmented", "description": "hero by tier", "tags": []}
     assert write_calls(run, "change", log) == [("PUT", "/experiences/" + uid, 200)]
 
     assert run.task("change type")["status"] == "failed"
@@ -66,3 +67,28 @@ def test_experience_replace_changes_type(emulator, ansible_playbook):
     assert_no_writes(run, log, "replace again")
     [exp] = dest(emulator)["experiences"]
     assert exp["__type"] == "AB_TEST" and exp["uid"] == run.result("replace")["uid"]
+
+
+def test_experience_tags_are_set_kept_on_other_updates_and_changed(emulator, ansible_playbook):
+    """The API replaces experience-level fields on PUT: an update that does not name the tags
+    keeps them (the module sends the current ones), and giving tags changes only them."""
+    m = "personalize_experience"
+    run = ansible_playbook(play(emulator, [
+        task("create", m, {"name": "Sale", "tags": ["seasonal", "banner"]}),
+        task("re-apply", m, {"name": "Sale", "tags": ["seasonal", "banner"]}),
+        task("describe", m, {"name": "Sale", "description": "summer"}),
+        task("retag", m, {"name": "Sale", "tags": ["seasonal"]}),
+        failing("bad tags", m, {"items": [{"name": "Sale", "tags": [{"x": 1}]}]}),
+    ]))
+    log = emulator.log()
+    [exp] = dest(emulator)["experiences"]
+    assert run.result("create")["experience"]["tags"] == ["seasonal", "banner"]
+    assert run.result("re-apply")["changed"] is False
+    assert_no_writes(run, log, "re-apply")
+    assert run.result("describe")["experience"] == {"name": "Sale", "type": "segmented", "description": "summer",
+                                                    "tags": ["seasonal", "banner"]}
+    assert run.result("retag")["changed"] is True
+    assert exp["tags"] == ["seasonal"] and exp["description"] == "summer"
+    assert run.task("bad tags")["status"] == "failed"
+    assert "experience 'Sale': tags must be a list of strings" in run.result("bad tags")["msg"]
+    assert_no_writes(run, log, "bad tags")
