@@ -204,7 +204,7 @@ class Engine:
 
     def plan(self, kind_name, items, prune=False):
         kind = KINDS[kind_name]
-        idx = self.project.indexes(*self._index_kinds(kind))
+        idx = self.project.indexes(*kind.references)
         wanted = self.normalize_items(kind, items, idx)
         by_ident, readonly, dupes = self.current(kind)
         changes = []
@@ -225,7 +225,7 @@ class Engine:
                                       raw and raw.get("uid"), raw))
                 continue
             if raw is None:
-                after = self._complete(kind, desired)
+                after = kind.complete(desired)
                 changes.append(Change(kind, ident, "create", None, after, None, None, sorted(after)))
                 continue
             after = copy.deepcopy(before)
@@ -253,30 +253,13 @@ class Engine:
                     changes.append(Change(kind, ident, "delete", kind.export(raw, idx), None, raw.get("uid"), raw))
         return changes
 
-    @staticmethod
-    def _index_kinds(kind):
-        return {"audience": ("attributes",), "experience": ()}.get(kind.name, ())
-
-    @staticmethod
-    def _complete(kind, desired):
-        after = {}
-        for field in kind.fields:
-            after[field] = desired.get(field, kind.defaults.get(field))
-        if kind.name in ("attribute", "event") and not after.get("name"):
-            after["name"] = after["key"]
-        if kind.name == "experience" and not after.get("type"):
-            after["type"] = "segmented"
-        if kind.name == "audience" and after.get("definition") is None:
-            after["definition"] = {"__type": "RuleCombination", "combinationType": "AND", "rules": []}
-        return after
-
     # -- applying ----------------------------------------------------------------------------
     def apply(self, changes):
         """Carry out planned changes in order (deletes last); in check mode only predict."""
         if not changes:
             return changes
         kind = changes[0].kind
-        idx = self.project.indexes(*self._index_kinds(kind))
+        idx = self.project.indexes(*kind.references)
         ordered = [c for c in changes if c.action != "delete"] + [c for c in changes if c.action == "delete"]
         done = 0
         for change in ordered:

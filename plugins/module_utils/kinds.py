@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     EXPERIENCE_TYPES,
     PortableError,
@@ -22,6 +24,9 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     map_definition,
     type_label,
 )
+
+# The definition of an audience given none: no rule.
+EMPTY_DEFINITION = {"__type": "RuleCombination", "combinationType": "AND", "rules": []}
 
 # Fields the server manages on every object; never compared, never sent.
 SERVER_FIELDS = frozenset((
@@ -54,6 +59,7 @@ class Kind:
     fields = ()          # portable, user-settable fields (identity first)
     immutable = ()       # fields fixed at creation (a change needs replace: true)
     defaults = {}        # values sent on create when the user gave none
+    references = ()      # kinds (plural) whose names this kind's fields resolve to uids
 
     def readonly_reason(self, raw):
         """Why this object cannot be managed (preset, Lytics), or None."""
@@ -66,6 +72,11 @@ class Kind:
         (raise PortableError) or to keep the object as it is with a warning.
         """
         return after, fields, []
+
+    def complete(self, desired):
+        """The object a create makes: the fields given, the defaults for the others."""
+        return dict((field, copy.deepcopy(desired[field] if desired.get(field) is not None
+                                          else self.defaults.get(field))) for field in self.fields)
 
     def create_refused(self, exc, ident, project):
         """An exception that explains the API's refusal of a create better, or None."""
@@ -120,6 +131,12 @@ class AttributeKind(Kind):
             out["name"] = out["key"]
         return out
 
+    def complete(self, desired):
+        out = Kind.complete(self, desired)
+        if not out.get("name"):
+            out["name"] = out["key"]
+        return out
+
     def body(self, portable, idx, where):
         body = Kind.body(self, portable, idx, where)
         body.setdefault("name", body["key"])
@@ -141,7 +158,8 @@ class AudienceKind(Kind):
     path = "/audiences"
     identity = "name"
     fields = ("name", "description", "definition")
-    defaults = {"description": ""}
+    defaults = {"description": "", "definition": EMPTY_DEFINITION}
+    references = ("attributes",)
 
     def readonly_reason(self, raw):
         if is_lytics(raw):
@@ -164,8 +182,7 @@ class AudienceKind(Kind):
         return {
             "name": raw.get("name"),
             "description": raw.get("description") or "",
-            "definition": map_definition(raw.get("definition") or {"combinationType": "AND", "rules": []},
-                                         where, to_key),
+            "definition": map_definition(raw.get("definition") or EMPTY_DEFINITION, where, to_key),
         }
 
     def normalize(self, item, idx, where):
@@ -195,7 +212,7 @@ class AudienceKind(Kind):
             return idx.attributes.uid_of(key)
 
         body["definition"] = map_definition(
-            portable.get("definition") or {"combinationType": "AND", "rules": []}, where, to_uid)
+            portable.get("definition") or EMPTY_DEFINITION, where, to_uid)
         return body
 
     @staticmethod
@@ -210,7 +227,7 @@ class ExperienceKind(Kind):
     identity = "name"
     fields = ("name", "type", "description", "tags")
     immutable = ("type",)
-    defaults = {"description": "", "tags": []}
+    defaults = {"description": "", "type": "segmented", "tags": []}
 
     def export(self, raw, idx):
         api_type = raw.get("__type")
