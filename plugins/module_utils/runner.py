@@ -18,11 +18,11 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.client im
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project, post_or_adopt
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
 from ansible_collections.contentstack.personalize.plugins.module_utils.listing_cache import ListingCache
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
-    EXPERIENCE_TYPES,
-    PortableError,
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
+    CONNECTION_ARGSPEC,
+    client_from_module_params,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
 from ansible_collections.contentstack.personalize.plugins.module_utils.specs import (
     KIND_OF_MODULE,
     identity_of,
@@ -35,7 +35,7 @@ _NOT_ITEM_FIELDS = ("items", "prune", "exact", "created_experiences")
 
 def single_item(module_name, params):
     """The one resource the single form describes: the module's own options that were given."""
-    own = set(module_spec(module_name)["argument_spec"]) - set(_connection_names())
+    own = set(module_spec(module_name)["argument_spec"]) - set(CONNECTION_ARGSPEC)
     item = {}
     for field in sorted(own - set(_NOT_ITEM_FIELDS)):
         if params.get(field) is not None:
@@ -47,37 +47,28 @@ def single_item(module_name, params):
     return item
 
 
-def _connection_names():
-    from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
-    return CONNECTION_ARGSPEC.keys()
-
-
 def run_module(module_name, params, check_mode=False, diff=False, client=None):
     kind_name = KIND_OF_MODULE[module_name]
     if kind_name == "project":
         return run_project(params, check_mode, diff, client)
-    if kind_name == "priority":
-        try:
-            project = project_of(client or client_from_module_params(params), params, check_mode)
-            result = run_priority(project, params["order"], check_mode, diff)
-            project.save()
-            return _with_calls(result, project.client)
-        except (PortableError, PersonalizeError) as exc:
-            return {"failed": True, "changed": False, "msg": str(exc)}
     many = params.get("items") is not None
     items = params["items"] if many else [single_item(module_name, params)]
     try:
         client = client or client_from_module_params(params)
         project = project_of(client, params, check_mode)
-        if kind_name == "version":
-            out = run_versions(project, items, check_mode, exact=params.get("exact", False),
-                               created=params.get("created_experiences") or [])
+        if kind_name == "priority":
+            result = run_priority(project, params["order"], check_mode, diff)
         else:
-            out = run_kind(project, kind_name, items, check_mode, prune=params.get("prune", False))
+            if kind_name == "version":
+                out = run_versions(project, items, check_mode, exact=params.get("exact", False),
+                                   created=params.get("created_experiences") or [])
+            else:
+                out = run_kind(project, kind_name, items, check_mode, prune=params.get("prune", False))
+            result = shape_result(kind_name, identity_of(module_name), out, many, check_mode, diff)
     except (PortableError, PersonalizeError) as exc:
         return {"failed": True, "changed": False, "msg": str(exc)}
     project.save()
-    return _with_calls(shape_result(kind_name, identity_of(module_name), out, many, check_mode, diff), client)
+    return _with_calls(result, client)
 
 
 def project_of(client, params, check_mode=False):
@@ -162,11 +153,11 @@ def run_priority(project, order, check_mode, diff):
     changed = wanted != names
     if changed and not check_mode:
         body = {"priorityOrder": [idx.experiences.uid_of(n) for n in wanted]}
-        answer = project.client.put("/experiences-priority", body) or body
-        project.set_priority(answer.get("priorityOrder") or body["priorityOrder"] if isinstance(answer, dict)
-                             else body["priorityOrder"])
-        if isinstance(answer, dict) and answer.get("priorityOrder"):
-            wanted = [idx.experiences.ident_of(uid) for uid in answer["priorityOrder"]]
+        answer = project.client.put("/experiences-priority", body)
+        # The order the server answers with, when it answers with one.
+        stored = (answer.get("priorityOrder") if isinstance(answer, dict) else None) or body["priorityOrder"]
+        project.set_priority(stored)
+        wanted = [idx.experiences.ident_of(uid) for uid in stored]
     result = {"changed": changed, "order": wanted,
               "msg": "experience priority %s" % (("would be set" if check_mode else "set") if changed else "unchanged")}
     if missing:
@@ -233,19 +224,18 @@ def run_versions(project, items, check_mode, exact=False, created=()):
             raw_versions = [{"uid": "<planned draft of %s>" % name, "status": "DRAFT", "variants": []}]
             uid = None
         else:
-            types = dict((v, k) for k, v in EXPERIENCE_TYPES.items())
-            exp_type = types.get(exp_raw.get("__type"), "segmented")
+            exp_type = KINDS["experience"].export(exp_raw, idx)["type"]
             raw_versions = project.versions(uid)
         desired = [vers.normalize_spec(s, exp_type, idx, "%s: versions[%d]" % (where, i)) for i, s in enumerate(specs)]
         steps, before, after = vers.plan(where, exp_type, raw_versions, desired, idx, exact=exact)
         plans.append((name, uid, exp_type, steps, before, after))
     records = []
     for name, uid, exp_type, steps, before, after in plans:
-        final = {}
+        final = {} if check_mode else _execute_steps(project, uid, steps)
+        # The project's versions of this experience, kept true by _execute_steps.
+        current = _live_and_draft(project.versions(uid)) if uid else []
         if not check_mode:
-            final = _execute_steps(project, uid, steps)
-            after = [vers.export_version(raw, exp_type, idx) for raw in _live_and_draft(final, project.versions(uid))]
-        current = _live_and_draft(final, project.versions(uid)) if uid else []
+            after = [vers.export_version(raw, exp_type, idx) for raw in current]
         records.append({
             "kind": "version", "experience": name, "uid": uid,
             # The raw view, in the export lookup's raw shape: the live version, then the draft.
@@ -305,11 +295,9 @@ def _execute_steps(project, exp_uid, steps):
     return written
 
 
-def _live_and_draft(written, all_versions):
-    by_uid = dict((v["uid"], v) for v in all_versions)
-    by_uid.update(dict((u, v) for u, v in written.items() if v.get("status") != "DELETED"))
-    live = [v for v in by_uid.values() if v.get("status") in vers.LIVE]
-    draft = [v for v in by_uid.values() if v.get("status") == "DRAFT"]
+def _live_and_draft(versions):
+    live = [v for v in versions if v.get("status") in vers.LIVE]
+    draft = [v for v in versions if v.get("status") == "DRAFT"]
     return live[:1] + draft[:1]
 
 
