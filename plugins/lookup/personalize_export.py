@@ -203,10 +203,10 @@ class LookupModule(LookupBase):
                 raise AnsibleError("personalize_export: with projects, the only term is 'all'")
             return self._several(projects, kinds, portable, with_versions, compiled, query)
         try:
-            client = client_from_plugin(self.get_option)
-        except PersonalizeError as exc:
+            data = self._read(client_from_plugin(self.get_option), self.get_option("listing_cache"),
+                              kinds, portable, with_versions)
+        except (PersonalizeError, PortableError) as exc:
             raise AnsibleError("personalize_export: %s" % exc)
-        data = self._read(client, self.get_option("listing_cache"), kinds, portable, with_versions)
 
         out = []
         for term in terms:
@@ -222,13 +222,11 @@ class LookupModule(LookupBase):
         return out
 
     def _read(self, client, listing_cache, kinds, portable, with_versions):
-        """One project's export (one cached Project: every term reads the same listings)."""
-        try:
-            project = project_of(client, {"listing_cache": listing_cache})
-            data = export_project(project, kinds, portable=portable)
-            project.save()
-        except (PersonalizeError, PortableError) as exc:
-            raise AnsibleError("personalize_export: %s" % exc)
+        """One project's export (one cached Project: every term reads the same listings).
+        Raises PersonalizeError or PortableError."""
+        project = project_of(client, {"listing_cache": listing_cache})
+        data = export_project(project, kinds, portable=portable)
+        project.save()
         if not with_versions:
             data["versions"] = []
         if self.get_option("stats"):
@@ -239,29 +237,18 @@ class LookupModule(LookupBase):
         """Each project read in its own thread, at its own organization's rate; one mapping each."""
         if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
             raise AnsibleError("personalize_export: projects must be a list of mappings of connection options")
-        labels, clients, errors = [], [], []
-        for pos, conn in enumerate(projects):
-            labels.append(str(conn.get("label") or "project %d" % (pos + 1)))
-            try:
-                clients.append(PersonalizeClient.from_params(conn))
-            except PersonalizeError as exc:
-                clients.append(None)
-                errors.append("%s: %s" % (labels[-1], exc))
-        if errors:
-            raise AnsibleError("personalize_export: %s" % "; ".join(errors))
-        results = [None] * len(projects)
 
-        def read(pos):
+        def read(conn):
             try:
-                results[pos] = self._read(clients[pos], projects[pos].get("listing_cache"), kinds, portable,
-                                          with_versions)
-            except AnsibleError as exc:
-                results[pos] = exc
+                return self._read(PersonalizeClient.from_params(conn), conn.get("listing_cache"),
+                                  kinds, portable, with_versions)
+            except (PersonalizeError, PortableError) as exc:
+                return exc
 
         with ThreadPoolExecutor(max_workers=max(1, len(projects))) as pool:
-            list(pool.map(read, range(len(projects))))
-        errors = ["%s: %s" % (labels[pos], str(r.message if hasattr(r, "message") else r).replace(
-            "personalize_export: ", "", 1)) for pos, r in enumerate(results) if isinstance(r, AnsibleError)]
+            results = list(pool.map(read, projects))
+        errors = ["%s: %s" % (conn.get("label") or "project %d" % pos, result)
+                  for pos, (conn, result) in enumerate(zip(projects, results), 1) if isinstance(result, Exception)]
         if errors:
             raise AnsibleError("personalize_export: %s" % "; ".join(errors))
         if compiled is None:
