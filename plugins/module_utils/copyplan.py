@@ -171,7 +171,6 @@ def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=
             except PortableError as exc:
                 errors.append("cannot copy %s" % exc)
     plan["priority"] = [n for n in src["priority"] if n in chosen["experiences"]]
-    plan["expected"] = dict((k, plan[k]) for k in list(IDENTITY) + ["versions", "priority"])
     # With prune, what the destination has beyond the plan goes, as module items (state absent).
     plan["prune"] = dict((kind, [{IDENTITY[kind]: n, "state": "absent"} for n in sorted(
         i[IDENTITY[kind]] for i in dst[kind] if not i.get("read_only") and i[IDENTITY[kind]] not in chosen[kind])]
@@ -181,6 +180,8 @@ def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=
 
 
 def compare(expected, actual, activation="mirror", prune=False):
+    # ``expected``: a plan (its items per kind, versions and priority are what the destination
+    # must hold afterwards), or any mapping with those keys.
     """Differences between the project the plan expects and a portable export of the destination."""
     problems = []
     for kind, ident in sorted(IDENTITY.items()):
