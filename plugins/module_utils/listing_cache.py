@@ -30,7 +30,7 @@ import tempfile
 import time
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import (
-    _safe_directory,
+    safe_directory,
     default_directory,
 )
 
@@ -55,7 +55,7 @@ class ListingCache:
 
     def save(self, data):
         """Write atomically (a temporary file, then a rename). Returns False when it cannot."""
-        if not _safe_directory(os.path.dirname(self.directory)) or not _safe_directory(self.directory):
+        if not safe_directory(os.path.dirname(self.directory)) or not safe_directory(self.directory):
             return False
         self._prune()
         try:

@@ -52,7 +52,7 @@ def default_directory():
     return os.path.join(tempfile.gettempdir(), "contentstack-personalize-%s" % uid)
 
 
-def _safe_directory(path):
+def safe_directory(path):
     """Create ``path`` (0700) and check it is a real directory owned by this user."""
     try:
         os.makedirs(path, mode=0o700, exist_ok=True)
@@ -96,7 +96,7 @@ class SharedRateLimiter:
         self.path = None
         if self.interval and HAS_FCNTL:
             directory = directory or default_directory()
-            if _safe_directory(directory):
+            if safe_directory(directory):
                 digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
                 self.path = os.path.join(directory, digest + ".slot")
 
