@@ -16,6 +16,7 @@ import time
 import pytest
 
 from conftest import COLLROOT, DEST, NOBODY_TOKEN, ROOT, SOURCE, WRITE_METHODS
+from reliability.copyrun import end_group
 
 MIGRATE = str(ROOT / "playbooks" / "migrate.yml")
 EXPORT = "contentstack.personalize.personalize_export"
@@ -276,12 +277,7 @@ def test_interrupted_copy_resumes_to_the_exact_result(emulator, ansible_playbook
             time.sleep(0.01)
         os.killpg(proc.pid, signal.SIGKILL)  # the whole run, workers included
     finally:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        proc.wait(timeout=10)
+        end_group(proc)
     time.sleep(0.3)  # let a request already in flight land
     log = emu.log()
     assert not any(e["path"].startswith("/experiences-priority") and e["method"] == "PUT" for e in log), \

@@ -404,6 +404,17 @@ KILL_POINTS = [
 KILL_BY_NAME = dict((k[0], k) for k in KILL_POINTS)
 
 
+def end_group(proc, timeout=10):
+    """Make sure a run started with start_new_session=True is over: SIGKILL its whole process
+    group (ansible-playbook and its forked workers) if it still runs, then reap it."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait(timeout=timeout)
+
+
 def kill_run(point, workdir, max_reruns=3):
     """SIGKILL the copy's whole process group at ``point``, check the report files, re-run, judge.
 
@@ -434,12 +445,7 @@ def kill_run(point, workdir, max_reruns=3):
                     break
                 time.sleep(0.005)
         finally:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            proc.wait(timeout=30)
+            end_group(proc, timeout=30)
             reader.join(timeout=10)
         time.sleep(0.3)  # a request already in flight lands
         out["killed"] = killed
