@@ -67,9 +67,14 @@ sanity: setup
 lint: setup
 	@start=$$(date +%s); ansible-lint --nocolor roles/ playbooks/; rc=$$?; echo "lint: $$(( $$(date +%s) - start )) s"; exit $$rc
 
+# antsibull-docs once failed every plugin page with "Unknown target name: antsibull-docs-<id>"
+# in one of a dozen identical runs, and never again (not reproduced in 8 more): a second attempt
+# absorbs that, a real finding fails both and fails the target.
+DOCS_LINT = antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
+	--disallow-unknown-collection-refs $(COLLLINK)
+
 docs-lint: setup
-	antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
-		--disallow-unknown-collection-refs $(COLLLINK)
+	$(DOCS_LINT) || { echo "docs-lint: first attempt failed, trying once more"; $(DOCS_LINT); }
 	antsibull-changelog lint
 
 # One command: the Sphinx project antsibull-docs generates (out/docsite/src), rendered to HTML.
