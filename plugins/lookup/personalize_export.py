@@ -143,12 +143,14 @@ from ansible.plugins.lookup import LookupBase
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     HAS_REQUESTS,
     PersonalizeClient,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import (
     PersonalizeError,
+    PersonalizeInputError,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import export_project, terms_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_plugin
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
 
 try:
     import jmespath
@@ -183,7 +185,7 @@ class LookupModule(LookupBase):
                                "experiences, versions, priority, or all")
         try:
             kinds = terms_of(terms)
-        except PortableError as exc:
+        except PersonalizeInputError as exc:
             raise AnsibleError("personalize_export: %s" % exc)
         with_versions = self.get_option("versions")
         if not with_versions:
@@ -205,7 +207,7 @@ class LookupModule(LookupBase):
         try:
             data = self._read(client_from_plugin(self.get_option), self.get_option("listing_cache"),
                               kinds, portable, with_versions)
-        except (PersonalizeError, PortableError) as exc:
+        except PersonalizeError as exc:
             raise AnsibleError("personalize_export: %s" % exc)
 
         out = []
@@ -222,8 +224,8 @@ class LookupModule(LookupBase):
         return out
 
     def _read(self, client, listing_cache, kinds, portable, with_versions):
-        """One project's export (one cached Project: every term reads the same listings).
-        Raises PersonalizeError or PortableError."""
+        """One project's export (one ProjectListings: every term reads the same listings).
+        Raises PersonalizeError or PersonalizeInputError."""
         project = project_of(client, {"listing_cache": listing_cache})
         data = export_project(project, kinds, portable=portable)
         project.save()
@@ -242,7 +244,7 @@ class LookupModule(LookupBase):
             try:
                 return self._read(PersonalizeClient.from_params(conn), conn.get("listing_cache"),
                                   kinds, portable, with_versions)
-            except (PersonalizeError, PortableError) as exc:
+            except PersonalizeError as exc:
                 return exc
 
         with ThreadPoolExecutor(max_workers=max(1, len(projects))) as pool:

@@ -14,19 +14,18 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import (
     PersonalizeApiError,
+    PersonalizeInputError,
     PersonalizeResponseLost,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
-    Indexes,
-    PortableError,
-)
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes
 
 
-class Project:
-    """A cached view of one project through one client: one list call per kind, at most."""
+class ProjectListings:
+    """The listings of one project through one client, kept true after our own writes: one list call
+    per kind at most (optionally shared with the run's other tasks through a ListingCache)."""
 
     def __init__(self, client, cache=None, save=True):
         self.client = client
@@ -166,16 +165,16 @@ class Engine:
         out = []
         for pos, item in enumerate(items):
             if not isinstance(item, dict):
-                raise PortableError("%ss[%d]: must be a mapping, got %r" % (kind.name, pos, item))
+                raise PersonalizeInputError("%ss[%d]: must be a mapping, got %r" % (kind.name, pos, item))
             ident = item.get(kind.identity)
             where = kind.item_label(ident) if ident else "%ss[%d]" % (kind.name, pos)
             state = item.get("state", "present")
             if state not in ("present", "absent"):
-                raise PortableError("%s: state must be present or absent, got %r" % (where, state))
+                raise PersonalizeInputError("%s: state must be present or absent, got %r" % (where, state))
             norm = kind.normalize(item, idx, where) if state == "present" else {
                 kind.identity: self._ident_only(kind, item, where)}
             if norm[kind.identity] in seen:
-                raise PortableError("%s appears twice in the input (items %d and %d)"
+                raise PersonalizeInputError("%s appears twice in the input (items %d and %d)"
                                     % (where, seen[norm[kind.identity]], pos))
             seen[norm[kind.identity]] = pos
             out.append((norm, state, bool(item.get("replace", False))))
@@ -185,7 +184,7 @@ class Engine:
     def _ident_only(kind, item, where):
         ident = item.get(kind.identity)
         if not isinstance(ident, str) or not ident:
-            raise PortableError("%s: %s is required" % (where, kind.identity))
+            raise PersonalizeInputError("%s: %s is required" % (where, kind.identity))
         return ident
 
     def current(self, kind):
@@ -212,9 +211,9 @@ class Engine:
             ident = desired[kind.identity]
             where = kind.item_label(ident)
             if ident in readonly:
-                raise PortableError("%s cannot be managed: %s" % (where, readonly[ident]))
+                raise PersonalizeInputError("%s cannot be managed: %s" % (where, readonly[ident]))
             if ident in dupes:
-                raise PortableError("%s is ambiguous: %d objects in the %s have this %s (uids %s); "
+                raise PersonalizeInputError("%s is ambiguous: %d objects in the %s have this %s (uids %s); "
                                     "rename or delete the extra ones first"
                                     % (where, len(dupes[ident]), kind.container, kind.identity,
                                        ", ".join(dupes[ident])))
@@ -234,7 +233,7 @@ class Engine:
             for field in kind.immutable:
                 if field in fields:
                     if not replace:
-                        raise PortableError(
+                        raise PersonalizeInputError(
                             "%s: %s cannot change after creation (%r -> %r); set replace: true to delete "
                             "and re-create it" % (where, field, before.get(field), after.get(field)))
             warnings = []

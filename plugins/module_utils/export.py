@@ -16,9 +16,9 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.kinds imp
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     EXPERIENCE_TYPES,
     SCHEMA_VERSION,
-    PortableError,
     is_preset,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import export_version
 
 KIND_TERMS = ("attributes", "events", "audiences", "experiences", "versions", "priority")
@@ -42,13 +42,13 @@ def terms_of(terms):
         elif term in KIND_TERMS:
             out.append(term)
         else:
-            raise PortableError("unknown kind %r: use one of %s, or all" % (term, ", ".join(KIND_TERMS)))
+            raise PersonalizeInputError("unknown kind %r: use one of %s, or all" % (term, ", ".join(KIND_TERMS)))
     seen = set()
     return [t for t in out if not (t in seen or seen.add(t))]
 
 
 def export_project(project, terms=KIND_TERMS, portable=True):
-    """{term: data} for the terms asked; ``project`` is an engine.Project."""
+    """{term: data} for the terms asked; ``project`` is an engine.ProjectListings."""
     terms = terms_of(terms)
     needed = set()
     for term in terms:
@@ -75,7 +75,7 @@ def export_project(project, terms=KIND_TERMS, portable=True):
 def _name(index, uid):
     name = index.ident_of(uid)
     if name is None:
-        raise PortableError("the priority order names experience uid %s, which does not exist" % uid)
+        raise PersonalizeInputError("the priority order names experience uid %s, which does not exist" % uid)
     return name
 
 
@@ -102,7 +102,7 @@ def _versions(project, idx, portable):
 
 
 class RawProject:
-    """A Project look-alike over a raw export (``export_project(..., portable=False)``), so that a
+    """A ProjectListings look-alike over a raw export (``export_project(..., portable=False)``), so that a
     raw export already in hand converts to the portable form without another API call."""
 
     def __init__(self, raw_export):
@@ -112,7 +112,7 @@ class RawProject:
 
     def raw(self, plural):
         if plural not in self._raw:
-            raise PortableError("the raw export has no %s" % plural)
+            raise PersonalizeInputError("the raw export has no %s" % plural)
         return self._raw[plural]
 
     def versions(self, experience_uid):

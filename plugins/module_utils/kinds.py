@@ -17,13 +17,13 @@ import copy
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     EXPERIENCE_TYPES,
-    PortableError,
     count_rules,
     is_lytics,
     is_preset,
     map_definition,
     type_label,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 
 # The definition of an audience given none: no rule.
 EMPTY_DEFINITION = {"__type": "RuleCombination", "combinationType": "AND", "rules": []}
@@ -39,12 +39,12 @@ def _text(item, field, where, required=False):
     value = item.get(field)
     if value is None:
         if required:
-            raise PortableError("%s: %s is required" % (where, field))
+            raise PersonalizeInputError("%s: %s is required" % (where, field))
         return None
     if not isinstance(value, str):
-        raise PortableError("%s: %s must be a string, got %s" % (where, field, type_label(value)))
+        raise PersonalizeInputError("%s: %s must be a string, got %s" % (where, field, type_label(value)))
     if required and not value.strip():
-        raise PortableError("%s: %s must not be empty" % (where, field))
+        raise PersonalizeInputError("%s: %s must not be empty" % (where, field))
     return value
 
 
@@ -69,7 +69,7 @@ class Kind:
         """For an object that exists and differs in ``fields``: ``(after, fields, warnings)``.
 
         The default updates it (PUT). A kind the API cannot update overrides this to refuse
-        (raise PortableError) or to keep the object as it is with a warning.
+        (raise PersonalizeInputError) or to keep the object as it is with a warning.
         """
         return after, fields, []
 
@@ -176,7 +176,7 @@ class AudienceKind(Kind):
         def to_key(ref, at):
             key = idx.attributes.ident_of(ref)
             if key is None:
-                raise PortableError("%s references custom attribute uid %s, which does not exist" % (at, ref))
+                raise PersonalizeInputError("%s references custom attribute uid %s, which does not exist" % (at, ref))
             return key
 
         return {
@@ -188,16 +188,16 @@ class AudienceKind(Kind):
     def normalize(self, item, idx, where):
         out = Kind.normalize(self, {k: v for k, v in item.items() if k != "definition"}, idx, where)
         if item.get("read_only") or str(item.get("source") or "").upper() == "LYTICS":
-            raise PortableError("%s: Lytics audiences are read-only and cannot be created or changed "
+            raise PersonalizeInputError("%s: Lytics audiences are read-only and cannot be created or changed "
                                 "through the API" % where)
         if item.get("definition") is not None:
             if not isinstance(item["definition"], dict):
-                raise PortableError("%s: definition must be a mapping (a RuleCombination)" % where)
+                raise PersonalizeInputError("%s: definition must be a mapping (a RuleCombination)" % where)
 
             def to_key(ref, at):
                 key = idx.attributes.to_ident(ref)
                 if key is None:
-                    raise PortableError(
+                    raise PersonalizeInputError(
                         "%s: unknown custom attribute %r (no attribute with that key or uid in the project)"
                         % (at, ref))
                 return key
@@ -240,13 +240,13 @@ class ExperienceKind(Kind):
         if item.get("type") is not None:
             value = str(item["type"]).lower()
             if value not in EXPERIENCE_TYPES:
-                raise PortableError("%s: type must be one of %s, got %r"
+                raise PersonalizeInputError("%s: type must be one of %s, got %r"
                                     % (where, ", ".join(sorted(EXPERIENCE_TYPES)), item["type"]))
             out["type"] = value
         if item.get("tags") is not None:
             tags = item["tags"]
             if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-                raise PortableError("%s: tags must be a list of strings, got %r" % (where, tags))
+                raise PersonalizeInputError("%s: tags must be a list of strings, got %r" % (where, tags))
             out["tags"] = [str(t) for t in tags]
         return out
 
@@ -295,7 +295,7 @@ class ProjectKind(Kind):
     def settle_update(self, where, before, after, fields):
         if "connected_stack_api_key" in fields:
             have, want = before.get("connected_stack_api_key"), after.get("connected_stack_api_key")
-            raise PortableError(
+            raise PersonalizeInputError(
                 "%s %s, but the task asks for %s. The Personalize Management API has no call to change "
                 "a project, so this module cannot do it: connect the stack in the Contentstack app, or "
                 "give the project's current connected_stack_api_key (or leave it out)"
@@ -315,7 +315,7 @@ class ProjectKind(Kind):
         where = self.item_label(ident)
         if code.endswith(".PROJECTS.LIMIT_EXCEEDED"):
             count = len(project.raw(self.plural))
-            return PortableError(
+            return PersonalizeInputError(
                 "%s cannot be created: organization %s has reached its limit of projects (%d exist; "
                 "%s). Delete a project that is no longer needed, or ask Contentstack to raise "
                 "the limit (the default is %d projects per organization)"
@@ -324,13 +324,13 @@ class ProjectKind(Kind):
             fresh = project.refresh(self.plural)
             same = [p.get("uid") for p in fresh if p.get(self.identity) == ident]
             if same:
-                return PortableError(
+                return PersonalizeInputError(
                     "%s was created by someone else (uid %s) after this task listed the projects of "
                     "organization %s, so the API refused a second one (%s). Nothing was written; run the "
                     "task again to compare with it" % (where, ", ".join(same), org, exc))
             alike = sorted(p.get(self.identity) for p in fresh
                            if str(p.get(self.identity) or "").strip().lower() == ident.strip().lower())
-            return PortableError(
+            return PersonalizeInputError(
                 "%s cannot be created: the API says organization %s already has a project with this name "
                 "(%s), but its project list shows none named exactly %r%s. Use the existing project's exact "
                 "name, or choose another" % (where, org, exc, ident,

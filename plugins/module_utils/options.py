@@ -20,8 +20,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.client im
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     PersonalizeClient,
-    PersonalizeError,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 
 # option name -> environment variable (modules read these through env_fallback).
 CONNECTION_ENV = {

@@ -18,6 +18,8 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+
 SCHEMA_VERSION = 1
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
@@ -30,10 +32,6 @@ PRESET_ATTRIBUTES = (
 
 EXPERIENCE_TYPES = {"segmented": "SEGMENTED", "ab_test": "AB_TEST"}
 VERSION_STATUSES = {"draft": "DRAFT", "active": "ACTIVE", "paused": "PAUSED", "archived": "ARCHIVED"}
-
-
-class PortableError(Exception):
-    """Bad input or an unresolvable reference. The text names the item and the field."""
 
 
 def type_label(value):
@@ -71,7 +69,7 @@ class Index:
         self.kind = kind
         self.identity = identity
         self.by_uid = {}
-        self.by_id = {}
+        self.by_ident = {}
         self.duplicates = {}
         self.placeholders = set()
         # In check mode a reference may name an object that an earlier task only pretended to
@@ -85,15 +83,15 @@ class Index:
         uid = raw.get("uid")
         ident = raw.get(self.identity)
         self.by_uid[uid] = raw
-        if ident in self.by_id and self.by_id[ident].get("uid") != uid:
-            self.duplicates.setdefault(ident, [self.by_id[ident].get("uid")]).append(uid)
+        if ident in self.by_ident and self.by_ident[ident].get("uid") != uid:
+            self.duplicates.setdefault(ident, [self.by_ident[ident].get("uid")]).append(uid)
         else:
-            self.by_id[ident] = raw
+            self.by_ident[ident] = raw
 
     def remove(self, uid):
         raw = self.by_uid.pop(uid, None)
-        if raw is not None and self.by_id.get(raw.get(self.identity), {}).get("uid") == uid:
-            del self.by_id[raw.get(self.identity)]
+        if raw is not None and self.by_ident.get(raw.get(self.identity), {}).get("uid") == uid:
+            del self.by_ident[raw.get(self.identity)]
 
     def plan(self, ident):
         self.placeholders.add(ident)
@@ -105,10 +103,10 @@ class Index:
     def uid_of(self, ident):
         """uid for an identity; a placeholder string for a planned one; None if unknown."""
         if ident in self.duplicates:
-            raise PortableError(
+            raise PersonalizeInputError(
                 "%s %r is ambiguous: %d objects have it (uids %s)"
                 % (self.kind, ident, len(self.duplicates[ident]), ", ".join(self.duplicates[ident])))
-        raw = self.by_id.get(ident)
+        raw = self.by_ident.get(ident)
         if raw is not None:
             return raw.get("uid")
         if ident in self.placeholders:
@@ -117,7 +115,7 @@ class Index:
 
     def to_ident(self, ref):
         """Accept an identity or a uid of this project; give the identity, or None."""
-        if ref in self.by_id or ref in self.placeholders:
+        if ref in self.by_ident or ref in self.placeholders:
             return ref
         if ref in self.by_uid:
             return self.by_uid[ref].get(self.identity)
@@ -178,57 +176,57 @@ def _ref_in(attribute, item, path):
         kind = attribute.get("__type")
         if kind in ("CustomAttributeReference", "PresetAttributeReference", "LyticsAttributeReference"):
             if not isinstance(attribute.get("ref"), str) or not attribute.get("ref"):
-                raise PortableError("%s: attribute.ref must be a non-empty string" % _where(item, path))
+                raise PersonalizeInputError("%s: attribute.ref must be a non-empty string" % _where(item, path))
             return kind, attribute["ref"]
         if kind is None:
             for short, full in (("key", "CustomAttributeReference"), ("custom", "CustomAttributeReference"),
                                 ("preset", "PresetAttributeReference")):
                 if short in attribute and len(attribute) == 1:
                     return full, attribute[short]
-        raise PortableError(
+        raise PersonalizeInputError(
             "%s: attribute must be {__type: CustomAttributeReference|PresetAttributeReference, ref: ...}"
             " or {key: <custom attribute key>} or {preset: <CONSTANT>}, got %r" % (_where(item, path), attribute))
-    raise PortableError("%s: attribute must be a mapping, got %r" % (_where(item, path), attribute))
+    raise PersonalizeInputError("%s: attribute must be a mapping, got %r" % (_where(item, path), attribute))
 
 
 def map_definition(definition, item, ref_map, path="definition"):
     """Normalise a rule tree and rewrite custom attribute references through ``ref_map``.
 
     ``ref_map(ref, where)`` returns the new reference for a custom attribute (key or uid) or
-    raises PortableError. Defaults the server fills in (decision 13) are filled in here too, so
+    raises PersonalizeInputError. Defaults the server fills in (decision 13) are filled in here too, so
     two trees compare equal exactly when they mean the same.
     """
     if definition is None:
         return None
     if not _is_combination(definition):
-        raise PortableError("%s: must be a RuleCombination {combinationType: AND|OR, rules: [...]}"
+        raise PersonalizeInputError("%s: must be a RuleCombination {combinationType: AND|OR, rules: [...]}"
                             % _where(item, path))
     return _map_node(definition, item, ref_map, path)
 
 
 def _map_node(node, item, ref_map, path):
     if not isinstance(node, dict):
-        raise PortableError("%s: a rule must be a mapping, got %r" % (_where(item, path), node))
+        raise PersonalizeInputError("%s: a rule must be a mapping, got %r" % (_where(item, path), node))
     if _is_combination(node):
         comb = node.get("combinationType", "AND")
         if comb not in ("AND", "OR"):
-            raise PortableError("%s.combinationType: must be AND or OR, got %r" % (_where(item, path), comb))
+            raise PersonalizeInputError("%s.combinationType: must be AND or OR, got %r" % (_where(item, path), comb))
         rules = node.get("rules", [])
         if not isinstance(rules, list):
-            raise PortableError("%s.rules: must be a list" % _where(item, path))
+            raise PersonalizeInputError("%s.rules: must be a list" % _where(item, path))
         return {
             "__type": "RuleCombination",
             "combinationType": comb,
             "rules": [_map_node(r, item, ref_map, "%s.rules[%d]" % (path, i)) for i, r in enumerate(rules)],
         }
     if "attribute" not in node:
-        raise PortableError("%s: a Rule needs attribute and attributeMatchCondition" % _where(item, path))
+        raise PersonalizeInputError("%s: a Rule needs attribute and attributeMatchCondition" % _where(item, path))
     kind, ref = _ref_in(node["attribute"], item, path + ".attribute")
     if kind == "CustomAttributeReference":
         ref = ref_map(ref, _where(item, path + ".attribute"))
     cond = node.get("attributeMatchCondition")
     if not isinstance(cond, str) or not cond:
-        raise PortableError("%s.attributeMatchCondition: required string" % _where(item, path))
+        raise PersonalizeInputError("%s.attributeMatchCondition: required string" % _where(item, path))
     out = {
         "__type": "Rule",
         "attribute": {"__type": kind, "ref": ref},

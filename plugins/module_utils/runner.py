@@ -11,18 +11,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import (
     PersonalizeApiError,
     PersonalizeError,
+    PersonalizeInputError,
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project, post_or_adopt
+from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, ProjectListings, post_or_adopt
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
 from ansible_collections.contentstack.personalize.plugins.module_utils.listing_cache import ListingCache
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
     CONNECTION_ARGSPEC,
     client_from_module_params,
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
 from ansible_collections.contentstack.personalize.plugins.module_utils.specs import (
     KIND_OF_MODULE,
     identity_of,
@@ -65,7 +65,7 @@ def run_module(module_name, params, check_mode=False, diff=False, client=None):
             else:
                 out = run_kind(project, kind_name, items, check_mode, prune=params.get("prune", False))
             result = shape_result(kind_name, identity_of(module_name), out, many, check_mode, diff)
-    except (PortableError, PersonalizeError) as exc:
+    except PersonalizeError as exc:
         return {"failed": True, "changed": False, "msg": str(exc)}
     project.save()
     return _with_calls(result, client)
@@ -76,7 +76,7 @@ def project_of(client, params, check_mode=False):
     Check mode reads the cache but never writes its predictions into it."""
     key = params.get("listing_cache")
     cache = ListingCache(key, client.base_url, client.project_uid) if key else None
-    return Project(client, cache=cache, save=not check_mode)
+    return ProjectListings(client, cache=cache, save=not check_mode)
 
 
 def _with_calls(result, client):
@@ -117,12 +117,12 @@ def run_project(params, check_mode, diff, client=None):
         if not client.organization_uid:
             raise PersonalizeError("personalize_project needs organization_uid (or CONTENTSTACK_ORGANIZATION_UID): "
                                    "projects belong to an organization")
-        project = Project(client)
+        project = ProjectListings(client)
         out = run_kind(project, "project", [single_item("personalize_project", params)], check_mode)
     except PersonalizeApiError as exc:
         return {"failed": True, "changed": False,
                 "msg": kind.explain(exc, name, getattr(client, "organization_uid", None))}
-    except (PortableError, PersonalizeError) as exc:
+    except PersonalizeError as exc:
         return {"failed": True, "changed": False, "msg": str(exc)}
     existing = len(project.raw(kind.plural))
     if check_mode and out["records"][0]["action"] == "create" and existing >= kind.default_limit:
@@ -138,13 +138,13 @@ def run_priority(project, order, check_mode, diff):
     current relative order; the API takes the full list of the project's experiences."""
     idx = project.indexes("experiences")
     if len(set(order)) != len(order):
-        raise PortableError("order: names an experience twice")
+        raise PersonalizeInputError("order: names an experience twice")
     current = project.priority()
     names = [idx.experiences.ident_of(uid) for uid in current]
-    known = set(idx.experiences.by_id)
+    known = set(idx.experiences.by_ident)
     missing = [n for n in order if n not in known]
     if missing and not check_mode:
-        raise PortableError("order: unknown experience(s) %s" % ", ".join(repr(n) for n in missing))
+        raise PersonalizeInputError("order: unknown experience(s) %s" % ", ".join(repr(n) for n in missing))
     for name in order:
         idx.experiences.uid_of(name)  # ambiguity is an error
     rest = [n for n in names if n is not None and n not in order]
@@ -173,10 +173,10 @@ def run_priority(project, order, check_mode, diff):
 def _version_specs(item, where):
     if item.get("versions") is not None:
         if not isinstance(item["versions"], list):
-            raise PortableError("%s: versions must be a list" % where)
+            raise PersonalizeInputError("%s: versions must be a list" % where)
         extra = sorted(set(item) - {"experience", "versions", "type"})
         if extra:
-            raise PortableError("%s: give either versions or status/variants, not both (%s)" % (where, ", ".join(extra)))
+            raise PersonalizeInputError("%s: give either versions or status/variants, not both (%s)" % (where, ", ".join(extra)))
         return [v for v in item["versions"] if str(v.get("status", "")).lower() != "archived"]
     spec = dict((k, item[k]) for k in vers.SPEC_FIELDS if item.get(k) is not None)
     spec.setdefault("status", "active")
@@ -196,7 +196,7 @@ def run_versions(project, items, check_mode, exact=False, created=()):
     the empty draft the API made with them (``latestVersion``), so their versions are not listed."""
     idx = project.indexes("audiences", "events", "experiences")
     for name in created:
-        exp_raw = idx.experiences.by_id.get(name)
+        exp_raw = idx.experiences.by_ident.get(name)
         if exp_raw and isinstance(exp_raw.get("latestVersion"), str) and exp_raw.get("uid"):
             project.set_versions(exp_raw["uid"], [
                 {"uid": exp_raw["latestVersion"], "status": "DRAFT", "variants": []}])
@@ -206,18 +206,18 @@ def run_versions(project, items, check_mode, exact=False, created=()):
     # Validate and plan everything before the first write.
     for pos, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("experience"), str):
-            raise PortableError("versions item %d: experience (the experience name) is required" % pos)
+            raise PersonalizeInputError("versions item %d: experience (the experience name) is required" % pos)
         name = item["experience"]
         where = "experience %r" % name
         if name in seen:
-            raise PortableError("%s appears twice in the input" % where)
+            raise PersonalizeInputError("%s appears twice in the input" % where)
         seen.add(name)
         uid = idx.experiences.uid_of(name)
-        exp_raw = idx.experiences.by_id.get(name)
+        exp_raw = idx.experiences.by_ident.get(name)
         specs = _version_specs(item, where)
         if exp_raw is None:
             if not check_mode:
-                raise PortableError("%s does not exist in the project; create it first with "
+                raise PersonalizeInputError("%s does not exist in the project; create it first with "
                                     "contentstack.personalize.personalize_experience" % where)
             idx.experiences.assumed.add(name)
             exp_type = str(item.get("type") or _guess_type(specs)).lower()

@@ -18,7 +18,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 
 LIVE = ("ACTIVE", "PAUSED")
 SPEC_FIELDS = ("status", "variants", "metrics", "targeting", "variant_split")
@@ -28,7 +28,7 @@ MAX_VARIANTS = 20
 def _status_in(value, where):
     status = str(value or "").lower()
     if status not in ("draft", "active", "paused"):
-        raise PortableError("%s: status must be draft, active or paused, got %r" % (where, value))
+        raise PersonalizeInputError("%s: status must be draft, active or paused, got %r" % (where, value))
     return status
 
 
@@ -36,16 +36,16 @@ def _names(values, index, where, field, kind_label):
     if values is None:
         return []
     if not isinstance(values, list):
-        raise PortableError("%s: %s must be a list of %s names" % (where, field, kind_label))
+        raise PersonalizeInputError("%s: %s must be a list of %s names" % (where, field, kind_label))
     out = []
     for value in values:
         name = index.to_ident(value) if isinstance(value, str) else None
         if name is None:
-            raise PortableError("%s: %s names unknown %s %r" % (where, field, kind_label, value))
+            raise PersonalizeInputError("%s: %s names unknown %s %r" % (where, field, kind_label, value))
         try:
             index.uid_of(name)  # two objects with this name: say so here, where the item is known
-        except PortableError as exc:
-            raise PortableError("%s: %s: %s" % (where, field, exc))
+        except PersonalizeInputError as exc:
+            raise PersonalizeInputError("%s: %s: %s" % (where, field, exc))
         out.append(name)
     return out
 
@@ -53,16 +53,16 @@ def _names(values, index, where, field, kind_label):
 def normalize_spec(spec, exp_type, idx, where):
     """Validate one desired version (module input or portable) and give its portable form."""
     if not isinstance(spec, dict):
-        raise PortableError("%s: a version must be a mapping" % where)
+        raise PersonalizeInputError("%s: a version must be a mapping" % where)
     unknown = sorted(set(spec) - set(SPEC_FIELDS))
     if unknown:
-        raise PortableError("%s: unknown version field(s) %s" % (where, ", ".join(unknown)))
+        raise PersonalizeInputError("%s: unknown version field(s) %s" % (where, ", ".join(unknown)))
     status = _status_in(spec.get("status", "active"), where)
     variants = spec.get("variants")
     if not isinstance(variants, list) or not variants:
-        raise PortableError("%s: variants must be a non-empty list" % where)
+        raise PersonalizeInputError("%s: variants must be a non-empty list" % where)
     if len(variants) > MAX_VARIANTS:
-        raise PortableError("%s: %d variants exceed the limit of %d per experience"
+        raise PersonalizeInputError("%s: %d variants exceed the limit of %d per experience"
                             % (where, len(variants), MAX_VARIANTS))
     out_variants = []
     names = set()
@@ -70,29 +70,29 @@ def normalize_spec(spec, exp_type, idx, where):
     for pos, variant in enumerate(variants):
         at = "%s: variants[%d]" % (where, pos)
         if not isinstance(variant, dict):
-            raise PortableError("%s must be a mapping" % at)
+            raise PersonalizeInputError("%s must be a mapping" % at)
         name = variant.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise PortableError("%s: name is required" % at)
+            raise PersonalizeInputError("%s: name is required" % at)
         at = "%s: variant %r" % (where, name)
         if name in names:
-            raise PortableError("%s appears twice" % at)
+            raise PersonalizeInputError("%s appears twice" % at)
         names.add(name)
         out = {"name": name}
         short = variant.get("shortUid")
         if short is not None:
             short = str(short)
             if not short.isdigit() or (len(short) > 1 and short.startswith("0")):
-                raise PortableError("%s: shortUid must be a decimal string like \"0\" or \"12\", got %r" % (at, short))
+                raise PersonalizeInputError("%s: shortUid must be a decimal string like \"0\" or \"12\", got %r" % (at, short))
             if short in short_uids:
-                raise PortableError("%s: shortUid %s is used twice" % (at, short))
+                raise PersonalizeInputError("%s: shortUid %s is used twice" % (at, short))
             short_uids.add(short)
             out["shortUid"] = short
         if exp_type == "ab_test":
             allowed = {"name", "shortUid", "trafficDistribution", "__type"}
             traffic = variant.get("trafficDistribution")
             if isinstance(traffic, bool) or not isinstance(traffic, int) or not 0 <= traffic <= 100:
-                raise PortableError("%s: trafficDistribution must be an integer percentage 0-100, got %r"
+                raise PersonalizeInputError("%s: trafficDistribution must be an integer percentage 0-100, got %r"
                                     % (at, traffic))
             out["trafficDistribution"] = traffic
         else:
@@ -101,23 +101,23 @@ def normalize_spec(spec, exp_type, idx, where):
             out["lyticsAudiences"] = _names(variant.get("lyticsAudiences"), idx.audiences, at,
                                             "lyticsAudiences", "audience")
             if not out["audiences"] and not out["lyticsAudiences"]:
-                raise PortableError("%s: a segmented variant needs at least one audience" % at)
+                raise PersonalizeInputError("%s: a segmented variant needs at least one audience" % at)
             comb = variant.get("audienceCombinationType", "OR")
             if comb not in ("AND", "OR"):
-                raise PortableError("%s: audienceCombinationType must be AND or OR, got %r" % (at, comb))
+                raise PersonalizeInputError("%s: audienceCombinationType must be AND or OR, got %r" % (at, comb))
             out["audienceCombinationType"] = comb
             if not out["lyticsAudiences"]:
                 del out["lyticsAudiences"]
         extra = sorted(set(variant) - allowed)
         if extra:
-            raise PortableError("%s: unknown field(s) %s for a %s variant"
+            raise PersonalizeInputError("%s: unknown field(s) %s for a %s variant"
                                 % (at, ", ".join(extra), exp_type.replace("_", " ")))
         out_variants.append(out)
     result = {"status": status, "variants": out_variants}
     if exp_type == "ab_test":
         total = sum(v["trafficDistribution"] for v in out_variants)
         if total != 100:
-            raise PortableError("%s: trafficDistribution of the variants sums to %d, not 100" % (where, total))
+            raise PersonalizeInputError("%s: trafficDistribution of the variants sums to %d, not 100" % (where, total))
         result["metrics"] = _metrics(spec.get("metrics"), idx, where)
         targeting = _targeting(spec.get("targeting"), idx, where)
         if targeting:
@@ -127,7 +127,7 @@ def normalize_spec(spec, exp_type, idx, where):
     else:
         for field in ("metrics", "targeting", "variant_split"):
             if spec.get(field):
-                raise PortableError("%s: %s belongs to A/B tests; a segmented experience has none" % (where, field))
+                raise PersonalizeInputError("%s: %s belongs to A/B tests; a segmented experience has none" % (where, field))
     return result
 
 
@@ -135,15 +135,15 @@ def _metrics(metrics, idx, where):
     if metrics is None:
         return []
     if not isinstance(metrics, list):
-        raise PortableError("%s: metrics must be a list" % where)
+        raise PersonalizeInputError("%s: metrics must be a list" % where)
     out = []
     for pos, metric in enumerate(metrics):
         at = "%s: metrics[%d]" % (where, pos)
         if not isinstance(metric, dict) or not metric.get("event"):
-            raise PortableError("%s needs an event (an event key)" % at)
+            raise PersonalizeInputError("%s needs an event (an event key)" % at)
         event = idx.events.to_ident(metric["event"]) if isinstance(metric["event"], str) else None
         if event is None:
-            raise PortableError("%s names unknown event %r" % (at, metric["event"]))
+            raise PersonalizeInputError("%s names unknown event %r" % (at, metric["event"]))
         out.append({"__type": metric.get("__type", "Primary"), "name": metric.get("name") or event, "event": event})
     return out
 
@@ -152,16 +152,16 @@ def _targeting(targeting, idx, where):
     if not targeting:
         return None
     if not isinstance(targeting, dict):
-        raise PortableError("%s: targeting must be a mapping" % where)
+        raise PersonalizeInputError("%s: targeting must be a mapping" % where)
     audience = targeting.get("audience") or {}
     if not isinstance(audience, dict):
-        raise PortableError("%s: targeting.audience must be a mapping" % where)
+        raise PersonalizeInputError("%s: targeting.audience must be a mapping" % where)
     names = _names(audience.get("audiences"), idx.audiences, where, "targeting.audience.audiences", "audience")
     if not names:
         return None
     comb = audience.get("audienceCombinationType", "OR")
     if comb not in ("AND", "OR"):
-        raise PortableError("%s: targeting.audience.audienceCombinationType must be AND or OR" % where)
+        raise PersonalizeInputError("%s: targeting.audience.audienceCombinationType must be AND or OR" % where)
     return {"audience": {"audiences": names, "audienceCombinationType": comb}}
 
 
@@ -204,7 +204,7 @@ def export_version(raw, exp_type, idx, where=None):
 def _ident(index, uid, label, where="a version"):
     ident = index.ident_of(uid)
     if ident is None:
-        raise PortableError("%s references %s uid %s, which does not exist in the project" % (where, label, uid))
+        raise PersonalizeInputError("%s references %s uid %s, which does not exist in the project" % (where, label, uid))
     return ident
 
 
@@ -310,7 +310,7 @@ def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
     lives = [s for s in desired if s["status"] in ("active", "paused")]
     drafts = [s for s in desired if s["status"] == "draft"]
     if len(lives) > 1 or len(drafts) > 1:
-        raise PortableError("%s: at most one live (active or paused) version and one draft may be given"
+        raise PersonalizeInputError("%s: at most one live (active or paused) version and one draft may be given"
                             % exp_label)
     (live_raw, live), (draft_raw, draft) = current_versions(raw_versions, exp_type, idx, exp_label)
     before = [v for v in (live, draft) if v]
@@ -357,7 +357,7 @@ def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
         new_draft = want
     elif exact and new_draft is not None and draft_uid:
         if new_live is None:
-            raise PortableError("%s: the draft cannot be removed, it is the experience's only version" % exp_label)
+            raise PersonalizeInputError("%s: the draft cannot be removed, it is the experience's only version" % exp_label)
         steps.append(Step("delete", draft_uid, None, None, "delete the draft, which is not desired"))
         new_draft = None
     after = [v for v in (new_live, new_draft) if v]

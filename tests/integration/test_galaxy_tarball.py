@@ -49,7 +49,7 @@ REQUIRED = {"MANIFEST.json", "FILES.json", "README.md", "COPYING", "CHANGELOG.rs
             "meta/runtime.yml", "meta/execution-environment.yml", "changelogs/changelog.yaml",
             "plugins/modules/personalize_attribute.py", "plugins/action/personalize_attribute.py",
             "plugins/lookup/personalize_export.py", "plugins/module_utils/client.py",
-            "plugins/doc_fragments/connection.py", "plugins/filter/copy.py", "plugins/filter/copy_plan.yml",
+            "plugins/doc_fragments/connection.py", "plugins/filter/migrate.py", "plugins/filter/migrate_plan.yml",
             "plugins/plugin_utils/action.py", "roles/migrate/tasks/main.yml", "playbooks/migrate.yml"}
 
 

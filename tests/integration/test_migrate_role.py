@@ -3,7 +3,7 @@
 Every test drives real ansible-playbook runs of playbooks/migrate.yml: a small wrapper playbook
 imports it unchanged and, when a test needs it, adds a second play that exports both projects with
 the lookup (portable form) and prints the registered uid map. That export is this file's own,
-independent comparison; it does not use the role's verify (copy_compare).
+independent comparison; it does not use the role's verify (migrate_compare).
 """
 
 import json

@@ -11,8 +11,8 @@ from conftest import DEST, NOBODY_TOKEN, SOURCE
 from modhelp import GROUP, assert_no_writes, assert_ok, failing, task, write_calls
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import PersonalizeClient
-from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, Project
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
+from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, ProjectListings
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 
 M = "personalize_project"
 FRESH_ORG = "blt5e1ec7ed0000c003"
@@ -207,12 +207,12 @@ def test_duplicate_name_race_is_a_clear_error(emu):
     def client():
         return PersonalizeClient(api_url=emu.url, organization_uid=FRESH_ORG, authtoken=FRESH_TOKEN, rate_limit=0)
 
-    engine = Engine(Project(client()))
+    engine = Engine(ProjectListings(client()))
     changes = engine.plan("project", [{"name": "Raced", "description": "mine"}])
     assert [c.action for c in changes] == ["create"]
     other = client().post("/projects", {"name": "Raced", "description": "theirs"})
     mark = emu.mark()
-    with pytest.raises(PortableError) as err:
+    with pytest.raises(PersonalizeInputError) as err:
         engine.apply(changes)
     msg = str(err.value)
     for words in ("project 'Raced'", "created by someone else", other["uid"], FRESH_ORG,

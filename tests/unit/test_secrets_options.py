@@ -19,9 +19,9 @@ from ansible_collections.contentstack.personalize.plugins.module_utils import cl
 from ansible_collections.contentstack.personalize.plugins.module_utils import options, specs
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     PersonalizeClient,
-    PersonalizeError,
     resolve_base_url,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROLE_SPECS = ROOT / "roles" / "migrate" / "meta" / "argument_specs.yml"

@@ -21,12 +21,14 @@ import pytest
 from ansible_collections.contentstack.personalize.plugins.module_utils import client as client_mod
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     REGIONS,
-    PersonalizeApiError,
     PersonalizeClient,
-    PersonalizeError,
-    PersonalizeResponseLost,
     extract_message,
     parse_retry_after,
+)
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import (
+    PersonalizeApiError,
+    PersonalizeError,
+    PersonalizeResponseLost,
 )
 from emulator.harness import (
     DEST_ORG,

@@ -1,4 +1,4 @@
-"""ListingCache and Project(cache=...): listings shared between the tasks of one run."""
+"""ListingCache and ProjectListings(cache=...): listings shared between the tasks of one run."""
 
 import json
 import os

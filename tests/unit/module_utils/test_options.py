@@ -14,8 +14,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils import op
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     REGIONS,
     PersonalizeClient,
-    PersonalizeError,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PROJECT = "6650a1b2c3d4e5f601000001"

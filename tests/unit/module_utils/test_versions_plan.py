@@ -2,7 +2,8 @@
 
 import pytest
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes, PortableError
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils import versions as vers
 
 AUD = [{"uid": "a" * 24, "name": "Gold"}, {"uid": "b" * 24, "name": "Silver"}]
@@ -69,7 +70,7 @@ def test_exact_deletes_an_undesired_draft_but_never_the_only_version():
     current = [raw("v1", "ACTIVE", GOLD), raw("d1", "DRAFT", SILVER)]
     steps = vers.plan("x", "segmented", current, [seg("active", GOLD)], idx(), exact=True)[0]
     assert ops(steps) == [("delete", "d1", None)]
-    with pytest.raises(PortableError, match="only version"):
+    with pytest.raises(PersonalizeInputError, match="only version"):
         vers.plan("x", "segmented", [raw("d1", "DRAFT", SILVER)], [], idx(), exact=True)
 
 
@@ -83,7 +84,7 @@ def test_exact_deletes_an_undesired_draft_but_never_the_only_version():
     ({"status": "active", "variants": [GOLD], "metrics": [{"event": "checkout"}]}, "belongs to A/B tests"),
 ])
 def test_bad_segmented_versions_name_the_field(spec, message):
-    with pytest.raises(PortableError, match=message):
+    with pytest.raises(PersonalizeInputError, match=message):
         vers.normalize_spec(spec, "segmented", idx(), "experience 'Hero'")
 
 
@@ -93,7 +94,7 @@ def test_bad_segmented_versions_name_the_field(spec, message):
     ({"variants": [{"name": "A", "trafficDistribution": 100}], "metrics": [{"event": "nope"}]}, "unknown event 'nope'"),
 ])
 def test_bad_ab_versions_name_the_field(spec, message):
-    with pytest.raises(PortableError, match=message):
+    with pytest.raises(PersonalizeInputError, match=message):
         vers.normalize_spec(spec, "ab_test", idx(), "experience 'Test'")
 
 

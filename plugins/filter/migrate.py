@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import copyplan
+from ansible_collections.contentstack.personalize.plugins.module_utils import migrate
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import PortableError
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 
 
 def _plain(value):
@@ -39,7 +39,7 @@ def _guard(func):
         kwargs = dict((k, _plain(v)) for k, v in kwargs.items())
         try:
             return func(*args, **kwargs)
-        except PortableError as exc:
+        except PersonalizeInputError as exc:
             raise AnsibleFilterError(str(exc))
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
@@ -47,22 +47,22 @@ def _guard(func):
 
 
 @_guard
-def copy_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
+def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
               allow_skips=False, prune=False, limits=None):
-    """The validated load plan of a copy (see module_utils/copyplan.py)."""
-    return copyplan.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits)
+    """The validated load plan of a copy (see module_utils/migrate.py)."""
+    return migrate.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits)
 
 
 @_guard
-def copy_compare(expected, actual_raw, activation="mirror", prune=False):
+def migrate_compare(expected, actual_raw, activation="mirror", prune=False):
     """Differences between the planned project and a raw export of the destination."""
-    return copyplan.compare(expected, portable_from_raw(actual_raw), activation, prune)
+    return migrate.compare(expected, portable_from_raw(actual_raw), activation, prune)
 
 
 @_guard
-def copy_uid_map(source_raw, dest_raw):
+def migrate_uid_map(source_raw, dest_raw):
     """Source uid -> destination uid per kind, and variant shortUids per experience."""
-    return copyplan.uid_map(source_raw, dest_raw)
+    return migrate.uid_map(source_raw, dest_raw)
 
 
 @_guard
@@ -71,9 +71,10 @@ def to_portable(raw_export):
     return portable_from_raw(raw_export)
 
 
-def copy_endpoint(connection):
+def migrate_endpoint(connection):
     """"<base url> project <uid>" of a connection mapping: how the role tells two projects apart."""
-    from ansible_collections.contentstack.personalize.plugins.module_utils.client import PersonalizeError, resolve_base_url
+    from ansible_collections.contentstack.personalize.plugins.module_utils.client import resolve_base_url
+    from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
     try:
         url = resolve_base_url(connection.get("region") or None, connection.get("api_url") or None,
                                bool(connection.get("allow_http")))
@@ -85,9 +86,9 @@ def copy_endpoint(connection):
 class FilterModule(object):
     def filters(self):
         return {
-            "copy_plan": copy_plan,
-            "copy_compare": copy_compare,
-            "copy_uid_map": copy_uid_map,
+            "migrate_plan": migrate_plan,
+            "migrate_compare": migrate_compare,
+            "migrate_uid_map": migrate_uid_map,
             "to_portable": to_portable,
-            "copy_endpoint": copy_endpoint,
+            "migrate_endpoint": migrate_endpoint,
         }

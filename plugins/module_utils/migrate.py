@@ -19,10 +19,10 @@ import fnmatch
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     Indexes,
-    PortableError,
     count_rules,
     walk_custom_refs,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import normalize_spec
 
 ACTIVATIONS = ("mirror", "draft", "all")
@@ -78,11 +78,11 @@ def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=
         return _refused("migrate_activation must be one of %s, got %r" % (", ".join(ACTIVATIONS), activation))
     try:
         src = portable_from_raw(source_raw)
-    except PortableError as exc:
+    except PersonalizeInputError as exc:
         return _refused("the source cannot be copied as it is: %s" % exc)
     try:
         dst = portable_from_raw(dest_raw)
-    except PortableError as exc:
+    except PersonalizeInputError as exc:
         return _refused("the destination cannot be read as a project: %s" % exc)
     include = list(include or ["*"])
     exclude = list(exclude or [])
@@ -168,7 +168,7 @@ def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=
         for pos, spec in enumerate(entry["versions"]):
             try:
                 normalize_spec(spec, exp_type, idx, "experience %r: versions[%d]" % (entry["experience"], pos))
-            except PortableError as exc:
+            except PersonalizeInputError as exc:
                 errors.append("cannot copy %s" % exc)
     plan["priority"] = [n for n in src["priority"] if n in chosen["experiences"]]
     # With prune, what the destination has beyond the plan goes, as module items (state absent).
