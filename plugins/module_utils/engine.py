@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.contentstack.personalize.plugins.module_utils.compare import diff_fields
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import (
     PersonalizeApiError,
     PersonalizeInputError,
@@ -91,8 +92,6 @@ class ProjectListings:
             index.placeholders |= old.placeholders
             index.assumed |= old.assumed
             setattr(idx, plural, index)
-            if plural == "attributes":
-                idx.presets = fresh.presets
         return idx
 
     # Keep the cache true after our own writes, so later tasks in-process need no re-read.
@@ -113,11 +112,6 @@ class ProjectListings:
             items[:] = [i for i in items if i.get("uid") != uid]
         if self._indexes is not None and hasattr(self._indexes, plural):
             getattr(self._indexes, plural).remove(uid)
-
-
-def diff_fields(before, after, fields):
-    """The fields (among ``fields``) whose values differ."""
-    return [f for f in fields if (before or {}).get(f) != (after or {}).get(f)]
 
 
 class Change:

@@ -12,16 +12,31 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL
+from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL, LOAD_ORDER
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     EXPERIENCE_TYPES,
     SCHEMA_VERSION,
+    Indexes,
     is_preset,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import export_version
 
-KIND_TERMS = ("attributes", "events", "audiences", "experiences", "versions", "priority")
+
+def live_and_draft(raw_versions):
+    """(live, draft): an experience's live version (ACTIVE or PAUSED) and its DRAFT, each None
+    when there is none; archived versions are history. The API keeps at most one of each; should
+    a listing hold more, the first wins. The status is read in any case, so portable versions
+    (``active``, ``draft``) choose alike. The export, the copy plan and the uid map choose here."""
+    live = draft = None
+    for version in raw_versions or []:
+        status = str(version.get("status") or "").upper()
+        if status in ("ACTIVE", "PAUSED") and live is None:
+            live = version
+        elif status == "DRAFT" and draft is None:
+            draft = version
+    return live, draft
+
 
 # What each term needs listed to export its references.
 _NEEDS = {
@@ -38,16 +53,16 @@ def terms_of(terms):
     out = []
     for term in terms:
         if term == "all":
-            out.extend(KIND_TERMS)
-        elif term in KIND_TERMS:
+            out.extend(LOAD_ORDER)
+        elif term in LOAD_ORDER:
             out.append(term)
         else:
-            raise PersonalizeInputError("unknown kind %r: use one of %s, or all" % (term, ", ".join(KIND_TERMS)))
+            raise PersonalizeInputError("unknown kind %r: use one of %s, or all" % (term, ", ".join(LOAD_ORDER)))
     seen = set()
     return [t for t in out if not (t in seen or seen.add(t))]
 
 
-def export_project(project, terms=KIND_TERMS, portable=True):
+def export_project(project, terms=LOAD_ORDER, portable=True):
     """{term: data} for the terms asked; ``project`` is an engine.ProjectListings."""
     terms = terms_of(terms)
     needed = set()
@@ -91,12 +106,10 @@ def _versions(project, idx, portable):
         exp_type = types.get(exp.get("__type"), "segmented")
         # The current versions: the live one first (it is always older), then the draft.
         # Archived versions are history and stay in the raw export only (see docs/export.md).
-        live = [v for v in raw_versions if v.get("status") in ("ACTIVE", "PAUSED")]
-        draft = [v for v in raw_versions if v.get("status") == "DRAFT"]
         out.append({
             "experience": exp.get("name"),
             "versions": [export_version(v, exp_type, idx, "experience %r" % exp.get("name"))
-                         for v in live[:1] + draft[:1]],
+                         for v in live_and_draft(raw_versions) if v is not None],
         })
     return out
 
@@ -122,13 +135,11 @@ class RawProject:
         return list((self._raw.get("priority") or {}).get("priorityOrder") or [])
 
     def indexes(self, *needed):
-        from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes
         if self._indexes is None:
-            self._indexes = Indexes(**dict((p, self._raw.get(p)) for p in
-                                           ("attributes", "events", "audiences", "experiences")))
+            self._indexes = Indexes(**dict((p, self._raw.get(p)) for p in BY_PLURAL))
         return self._indexes
 
 
-def portable_from_raw(raw_export, terms=KIND_TERMS):
+def portable_from_raw(raw_export, terms=LOAD_ORDER):
     present = [t for t in terms_of(terms) if t in raw_export]
     return export_project(RawProject(raw_export), present, portable=True)

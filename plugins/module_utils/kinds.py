@@ -17,7 +17,6 @@ import copy
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     EXPERIENCE_TYPES,
-    count_rules,
     is_lytics,
     is_preset,
     map_definition,
@@ -28,11 +27,10 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 # The definition of an audience given none: no rule.
 EMPTY_DEFINITION = {"__type": "RuleCombination", "combinationType": "AND", "rules": []}
 
-# Fields the server manages on every object; never compared, never sent.
-SERVER_FIELDS = frozenset((
-    "uid", "_id", "project", "createdAt", "updatedAt", "createdBy", "updatedBy",
-    "createdByUserName", "updatedByUserName", "__v",
-))
+# The kinds of one project in the order they are read and loaded: each refers only to kinds
+# before it (audiences to attributes; versions to audiences and events; priority to experiences).
+# The export lookup's terms, the copy plan and the role's load phases follow this order.
+LOAD_ORDER = ("attributes", "events", "audiences", "experiences", "versions", "priority")
 
 
 def _text(item, field, where, required=False):
@@ -215,10 +213,6 @@ class AudienceKind(Kind):
             portable.get("definition") or EMPTY_DEFINITION, where, to_uid)
         return body
 
-    @staticmethod
-    def rule_count(portable):
-        return count_rules(portable.get("definition"))
-
 
 class ExperienceKind(Kind):
     name = "experience"
@@ -361,5 +355,6 @@ EXPERIENCE = ExperienceKind()
 PROJECT = ProjectKind()
 
 # PROJECT is not in BY_PLURAL: the export lookup and the copy plan read one project's kinds.
+# BY_PLURAL[plural].identity is the one home of each kind's identity field (key or name).
 KINDS = {k.name: k for k in (ATTRIBUTE, EVENT, AUDIENCE, EXPERIENCE, PROJECT)}
 BY_PLURAL = {k.plural: k for k in (ATTRIBUTE, EVENT, AUDIENCE, EXPERIENCE)}

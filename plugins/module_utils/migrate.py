@@ -16,11 +16,14 @@ __metaclass__ = type
 import copy
 import fnmatch
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.compare import compare_items
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import live_and_draft, portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL, LOAD_ORDER
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     Indexes,
     count_rules,
-    walk_custom_refs,
+    custom_refs,
+    uses_lytics_attributes,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import normalize_spec
@@ -28,7 +31,12 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.versions 
 ACTIVATIONS = ("mirror", "draft", "all")
 DEFAULT_LIMITS = {"attributes": 100, "events": 100, "audiences": 100, "experiences": 100,
                   "rules_per_audience": 50, "variants_per_experience": 20}
-IDENTITY = {"attributes": "key", "events": "key", "audiences": "name", "experiences": "name"}
+# The kinds a copy loads item by item (versions and priority follow the experiences), in load order.
+ITEM_KINDS = tuple(BY_PLURAL)
+
+
+def _identity(kind):
+    return BY_PLURAL[kind].identity
 
 
 def _match(name, patterns):
@@ -47,24 +55,15 @@ def _deps_of_versions(entry):
     return audiences, events
 
 
-def _lytics_attribute_refs(definition):
-    if not definition:
-        return False
-    if "rules" in definition:
-        return any(_lytics_attribute_refs(r) for r in definition["rules"])
-    return definition.get("attribute", {}).get("__type") == "LyticsAttributeReference"
-
-
 def _desired_versions(entry, activation):
-    live = [v for v in entry["versions"] if v["status"] in ("active", "paused")]
-    draft = [v for v in entry["versions"] if v["status"] == "draft"]
     if activation == "mirror":
         return copy.deepcopy(entry["versions"])
-    latest = (draft or live)[-1:]
-    if not latest:
+    live, draft = live_and_draft(entry["versions"])
+    latest = draft or live
+    if latest is None:
         return []
     status = "draft" if activation == "draft" else "active"
-    return [dict(copy.deepcopy(latest[0]), status=status)]
+    return [dict(copy.deepcopy(latest), status=status)]
 
 
 def _refused(error):
@@ -72,130 +71,170 @@ def _refused(error):
     return {"errors": [error], "notes": [], "skipped": []}
 
 
-def build_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
-               allow_skips=False, prune=False, limits=None):
-    if activation not in ACTIVATIONS:
-        return _refused("migrate_activation must be one of %s, got %r" % (", ".join(ACTIVATIONS), activation))
-    try:
-        src = portable_from_raw(source_raw)
-    except PersonalizeInputError as exc:
-        return _refused("the source cannot be copied as it is: %s" % exc)
-    try:
-        dst = portable_from_raw(dest_raw)
-    except PersonalizeInputError as exc:
-        return _refused("the destination cannot be read as a project: %s" % exc)
-    include = list(include or ["*"])
-    exclude = list(exclude or [])
-    lim = dict(DEFAULT_LIMITS, **(limits or {}))
-    errors, notes, skipped = [], [], []
+class _Selection:
+    """What a copy takes from the source: the items the patterns select, the dependencies they
+    bring along, less what the API cannot create; with the errors, notes and skips found."""
 
-    items = dict((kind, dict((i[IDENTITY[kind]], i) for i in src[kind])) for kind in IDENTITY)
-    versions = dict((v["experience"], v) for v in src["versions"])
+    def __init__(self, src, include, exclude):
+        self.items = dict((kind, dict((i[_identity(kind)], i) for i in src[kind])) for kind in ITEM_KINDS)
+        self.versions = dict((v["experience"], v) for v in src["versions"])
+        self.exclude = list(exclude or [])
+        include = list(include or ["*"])
+        self.chosen = dict((kind, set(n for n in self.items[kind] if _match(n, include) and not _match(n, self.exclude)))
+                           for kind in ITEM_KINDS)
+        self.errors, self.notes, self.skipped = [], [], []
 
-    # 1. what the patterns select
-    chosen = dict((kind, set(n for n in items[kind] if _match(n, include) and not _match(n, exclude)))
-                  for kind in IDENTITY)
+    def versions_of(self, experience):
+        return self.versions.get(experience, {"experience": experience, "versions": []})
 
-    def need(kind, name, why):
-        if name in chosen[kind]:
+    def need(self, kind, name, why):
+        if name in self.chosen[kind]:
             return
-        if name not in items[kind]:
-            errors.append("%s %r is needed by %s but does not exist in the source" % (kind[:-1], name, why))
-            return
-        if _match(name, exclude):
-            errors.append("%s %r is excluded, but %s needs it" % (kind[:-1], name, why))
-            return
-        chosen[kind].add(name)
-        notes.append("%s %r included because %s needs it" % (kind[:-1], name, why))
+        if name not in self.items[kind]:
+            self.errors.append("%s %r is needed by %s but does not exist in the source" % (kind[:-1], name, why))
+        elif _match(name, self.exclude):
+            self.errors.append("%s %r is excluded, but %s needs it" % (kind[:-1], name, why))
+        else:
+            self.chosen[kind].add(name)
+            self.notes.append("%s %r included because %s needs it" % (kind[:-1], name, why))
 
-    # 2. dependencies come along: experiences -> audiences/events, audiences -> attributes
-    for name in sorted(chosen["experiences"]):
-        audiences, events = _deps_of_versions(versions.get(name, {"versions": []}))
-        for aud in sorted(audiences):
-            need("audiences", aud, "experience %r" % name)
-        for event in sorted(events):
-            need("events", event, "experience %r" % name)
-    for name in sorted(chosen["audiences"]):
-        for key in sorted(set(walk_custom_refs(items["audiences"][name].get("definition")))):
-            need("attributes", key, "audience %r" % name)
+    def add_dependencies(self):
+        """Experiences bring their audiences and events, then audiences their attributes."""
+        for name in sorted(self.chosen["experiences"]):
+            audiences, events = _deps_of_versions(self.versions_of(name))
+            for aud in sorted(audiences):
+                self.need("audiences", aud, "experience %r" % name)
+            for event in sorted(events):
+                self.need("events", event, "experience %r" % name)
+        for name in sorted(self.chosen["audiences"]):
+            for key in sorted(set(custom_refs(self.items["audiences"][name].get("definition")))):
+                self.need("attributes", key, "audience %r" % name)
 
-    # 3. what the API cannot create: Lytics audiences and everything that depends on them
-    lytics = set(n for n in chosen["audiences"]
-                 if items["audiences"][n].get("read_only") or _lytics_attribute_refs(items["audiences"][n].get("definition")))
-    for name in sorted(lytics):
-        skipped.append("audience %r: Lytics audiences cannot be created through the API" % name)
-        chosen["audiences"].discard(name)
-    for name in sorted(chosen["experiences"]):
-        audiences = _deps_of_versions(versions.get(name, {"versions": []}))[0]
-        bad = sorted(audiences & lytics)
-        if bad:
-            skipped.append("experience %r: its variants or targeting use Lytics audience(s) %s"
-                           % (name, ", ".join(repr(b) for b in bad)))
-            chosen["experiences"].discard(name)
-    if skipped and not allow_skips:
-        errors.extend("cannot copy %s (set migrate_allow_skips to copy the rest and report these)" % s
-                      for s in skipped)
+    def skip_lytics(self, allow_skips):
+        """What the API cannot create: Lytics audiences and the experiences that use them."""
+        audiences = self.items["audiences"]
+        lytics = set(n for n in self.chosen["audiences"]
+                     if audiences[n].get("read_only") or uses_lytics_attributes(audiences[n].get("definition")))
+        for name in sorted(lytics):
+            self.skipped.append("audience %r: Lytics audiences cannot be created through the API" % name)
+            self.chosen["audiences"].discard(name)
+        for name in sorted(self.chosen["experiences"]):
+            bad = sorted(_deps_of_versions(self.versions_of(name))[0] & lytics)
+            if bad:
+                self.skipped.append("experience %r: its variants or targeting use Lytics audience(s) %s"
+                                    % (name, ", ".join(repr(b) for b in bad)))
+                self.chosen["experiences"].discard(name)
+        if self.skipped and not allow_skips:
+            self.errors.extend("cannot copy %s (set migrate_allow_skips to copy the rest and report these)" % s
+                               for s in self.skipped)
 
-    # 4. limits, counting what stays in the destination
-    for kind in IDENTITY:
-        staying = set(chosen[kind])
-        if not prune:
-            staying |= set(i[IDENTITY[kind]] for i in dst[kind] if not i.get("read_only"))
+
+def _kept(dst, kind):
+    """The identities of the destination's own items of a kind (read-only ones are not the copy's)."""
+    return set(i[_identity(kind)] for i in dst.get(kind) or [] if not i.get("read_only"))
+
+
+def _limit_errors(sel, dst, lim, prune):
+    """The limits, counting what stays in the destination (all of it, without prune)."""
+    errors = []
+    for kind in ITEM_KINDS:
+        staying = set(sel.chosen[kind]) | (set() if prune else _kept(dst, kind))
         if len(staying) > lim[kind]:
             errors.append("%d %s would exceed the destination's limit of %d" % (len(staying), kind, lim[kind]))
-    for name in sorted(chosen["audiences"]):
-        rules = count_rules(items["audiences"][name].get("definition"))
+    for name in sorted(sel.chosen["audiences"]):
+        rules = count_rules(sel.items["audiences"][name].get("definition"))
         if rules > lim["rules_per_audience"]:
             errors.append("audience %r has %d rules, over the limit of %d" % (name, rules, lim["rules_per_audience"]))
-    for name in sorted(chosen["experiences"]):
-        for spec in versions.get(name, {"versions": []})["versions"]:
+    for name in sorted(sel.chosen["experiences"]):
+        for spec in sel.versions_of(name)["versions"]:
             if len(spec["variants"]) > lim["variants_per_experience"]:
                 errors.append("experience %r has %d variants, over the limit of %d"
                               % (name, len(spec["variants"]), lim["variants_per_experience"]))
+    return errors
 
-    plan = {"errors": errors, "notes": notes, "skipped": skipped, "activation": activation}
-    for kind in IDENTITY:
-        plan[kind] = [items[kind][n] for n in sorted(chosen[kind])]
-    plan["versions"] = []
-    for name in sorted(chosen["experiences"]):
-        entry = versions.get(name, {"experience": name, "versions": []})
-        plan["versions"].append({"experience": name, "versions": _desired_versions(entry, activation)})
-    # Version content the API (or the versions module) would refuse fails here, before any write:
-    # the same checks as personalize_version, with names resolved in the source.
-    idx = Indexes(**dict((k, source_raw.get(k) or []) for k in ("attributes", "events", "audiences", "experiences")))
-    for entry in plan["versions"]:
-        exp_type = items["experiences"][entry["experience"]].get("type", "segmented")
+
+def _version_errors(sel, plan_versions, source_raw):
+    """Version content the API (or the versions module) would refuse, before any write: the same
+    checks as personalize_version, with names resolved in the source."""
+    idx = Indexes(**dict((k, source_raw.get(k) or []) for k in ITEM_KINDS))
+    errors = []
+    for entry in plan_versions:
+        exp_type = sel.items["experiences"][entry["experience"]].get("type", "segmented")
         for pos, spec in enumerate(entry["versions"]):
             try:
                 normalize_spec(spec, exp_type, idx, "experience %r: versions[%d]" % (entry["experience"], pos))
             except PersonalizeInputError as exc:
                 errors.append("cannot copy %s" % exc)
-    plan["priority"] = [n for n in src["priority"] if n in chosen["experiences"]]
-    # With prune, what the destination has beyond the plan goes, as module items (state absent).
-    plan["prune"] = dict((kind, [{IDENTITY[kind]: n, "state": "absent"} for n in sorted(
-        i[IDENTITY[kind]] for i in dst[kind] if not i.get("read_only") and i[IDENTITY[kind]] not in chosen[kind])]
-        if prune else []) for kind in IDENTITY)
-    plan["counts"] = dict((k, len(plan[k])) for k in list(IDENTITY) + ["versions"])
+    return errors
+
+
+def _prune_items(sel, dst, prune):
+    """With prune, what the destination has beyond the plan goes, as module items (state absent)."""
+    return dict((kind, [{_identity(kind): n, "state": "absent"} for n in sorted(_kept(dst, kind) - sel.chosen[kind])]
+                 if prune else []) for kind in ITEM_KINDS)
+
+
+def _read(source_raw, dest_raw):
+    """(source, destination, error) in the portable form; a destination of None is an empty project."""
+    try:
+        src = portable_from_raw(source_raw)
+    except PersonalizeInputError as exc:
+        return None, None, "the source cannot be copied as it is: %s" % exc
+    try:
+        dst = portable_from_raw(dict((t, []) for t in LOAD_ORDER) if dest_raw is None else dest_raw)
+    except PersonalizeInputError as exc:
+        return None, None, "the destination cannot be read as a project: %s" % exc
+    return src, dst, None
+
+
+def build_plan(source_raw, dest_raw=None, activation="mirror", include=None, exclude=None,
+               allow_skips=False, prune=False, limits=None):
+    """The validated load plan of a copy; ``dest_raw`` None for a destination not created yet."""
+    if activation not in ACTIVATIONS:
+        return _refused("migrate_activation must be one of %s, got %r" % (", ".join(ACTIVATIONS), activation))
+    src, dst, error = _read(source_raw, dest_raw)
+    if error:
+        return _refused(error)
+    sel = _Selection(src, include, exclude)
+    sel.add_dependencies()
+    sel.skip_lytics(allow_skips)
+    errors = sel.errors + _limit_errors(sel, dst, dict(DEFAULT_LIMITS, **(limits or {})), prune)
+    plan = {"errors": errors, "notes": sel.notes, "skipped": sel.skipped, "activation": activation}
+    for kind in ITEM_KINDS:
+        plan[kind] = [sel.items[kind][n] for n in sorted(sel.chosen[kind])]
+    plan["versions"] = [{"experience": name, "versions": _desired_versions(sel.versions_of(name), activation)}
+                        for name in sorted(sel.chosen["experiences"])]
+    errors.extend(_version_errors(sel, plan["versions"], source_raw))
+    plan["priority"] = [n for n in src["priority"] if n in sel.chosen["experiences"]]
+    plan["prune"] = _prune_items(sel, dst, prune)
+    plan["counts"] = dict((k, len(plan[k])) for k in ITEM_KINDS + ("versions",))
     return plan
 
 
+def _item_problems(kind, expected, actual, prune):
+    """The verify lines of one kind: missing, differing (the fields of one item in one line), extra."""
+    label, problems, line_of = kind[:-1], [], {}
+    for diff in compare_items(BY_PLURAL[kind].name, _identity(kind), expected.get(kind) or [],
+                              [i for i in actual.get(kind) or [] if not i.get("read_only")], extra=prune):
+        if diff["field"] is None:
+            problems.append("%s %r %s" % (label, diff["item"], "is missing in the destination" if diff["actual"] is None
+                                          else "should have been deleted"))
+        elif diff["item"] in line_of:
+            problems[line_of[diff["item"]]] += ", " + diff["field"]
+        else:
+            line_of[diff["item"]] = len(problems)
+            problems.append("%s %r differs in %s" % (label, diff["item"], diff["field"]))
+    return problems
+
+
 def compare(expected, actual, activation="mirror", prune=False):
-    # ``expected``: a plan (its items per kind, versions and priority are what the destination
-    # must hold afterwards), or any mapping with those keys.
-    """Differences between the project the plan expects and a portable export of the destination."""
+    """Differences between the project the plan expects and a portable export of the destination.
+
+    ``expected``: a plan (its items per kind, versions and priority are what the destination must
+    hold afterwards), or any mapping with those keys."""
     problems = []
-    for kind, ident in sorted(IDENTITY.items()):
-        have = dict((i[ident], i) for i in actual.get(kind) or [] if not i.get("read_only"))
-        for item in expected.get(kind) or []:
-            name = item[ident]
-            if name not in have:
-                problems.append("%s %r is missing in the destination" % (kind[:-1], name))
-            elif have[name] != item:
-                fields = sorted(f for f in set(item) | set(have[name]) if item.get(f) != have[name].get(f))
-                problems.append("%s %r differs in %s" % (kind[:-1], name, ", ".join(fields)))
-        if prune:
-            extra = sorted(set(have) - set(i[ident] for i in expected.get(kind) or []))
-            problems.extend("%s %r should have been deleted" % (kind[:-1], n) for n in extra)
+    for kind in sorted(ITEM_KINDS):
+        problems.extend(_item_problems(kind, expected, actual, prune))
     have = dict((v["experience"], v["versions"]) for v in actual.get("versions") or [])
     for entry in expected.get("versions") or []:
         got = have.get(entry["experience"], [])
@@ -210,11 +249,16 @@ def compare(expected, actual, activation="mirror", prune=False):
     return problems
 
 
+def _version_pairs(mine, theirs):
+    """(source version, destination version) pairs: live with live, draft with draft."""
+    return [(m, t) for m, t in zip(live_and_draft(mine), live_and_draft(theirs)) if m is not None and t is not None]
+
+
 def uid_map(source_raw, dest_raw):
     """Source uid -> destination uid per kind, by key or name; variant shortUids per experience."""
     out = {}
-    for kind, ident in IDENTITY.items():
-        dest = {}
+    for kind in ITEM_KINDS:
+        ident, dest = _identity(kind), {}
         for raw in dest_raw.get(kind) or []:
             dest.setdefault(raw.get(ident), raw.get("uid"))
         out[kind] = dict((raw["uid"], dest[raw.get(ident)]) for raw in source_raw.get(kind) or []
@@ -223,17 +267,11 @@ def uid_map(source_raw, dest_raw):
     out["versions"] = {}
     out["variants"] = {}
     for entry in source_raw.get("versions") or []:
-        theirs = dest_versions.get(entry["name"])
-        if theirs is None:
-            continue
-        for status_group in (("ACTIVE", "PAUSED"), ("DRAFT",)):
-            mine = [v for v in entry["versions"] if v.get("status") in status_group]
-            match = [v for v in theirs if v.get("status") in status_group]
-            if mine and match:
-                out["versions"][mine[0]["uid"]] = match[0]["uid"]
-                by_name = dict((x.get("name"), x.get("shortUid")) for x in match[0].get("variants") or [])
-                variants = out["variants"].setdefault(entry["experience"], {})
-                for variant in mine[0].get("variants") or []:
-                    if variant.get("name") in by_name:
-                        variants[str(variant.get("shortUid"))] = by_name[variant["name"]]
+        for mine, match in _version_pairs(entry["versions"], dest_versions.get(entry["name"])):
+            out["versions"][mine["uid"]] = match["uid"]
+            by_name = dict((x.get("name"), x.get("shortUid")) for x in match.get("variants") or [])
+            variants = out["variants"].setdefault(entry["experience"], {})
+            for variant in mine.get("variants") or []:
+                if variant.get("name") in by_name:
+                    variants[str(variant.get("shortUid"))] = by_name[variant["name"]]
     return out

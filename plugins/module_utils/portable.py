@@ -23,15 +23,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 SCHEMA_VERSION = 1
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
-LYTICS_ID = re.compile(r"^[0-9a-f]{32}$")
-
-PRESET_ATTRIBUTES = (
-    "COUNTRY", "REGION", "CITY", "DEVICE_TYPE", "OPERATING_SYSTEM",
-    "QUERY_PARAMETERS", "REFERRER", "DATE_AND_TIME",
-)
 
 EXPERIENCE_TYPES = {"segmented": "SEGMENTED", "ab_test": "AB_TEST"}
-VERSION_STATUSES = {"draft": "DRAFT", "active": "ACTIVE", "paused": "PAUSED", "archived": "ARCHIVED"}
 
 
 def type_label(value):
@@ -134,19 +127,20 @@ def placeholder(kind, ident):
     return "<planned %s %s>" % (kind, ident)
 
 
-def is_placeholder(value):
-    return isinstance(value, str) and value.startswith("<planned ")
-
-
 class Indexes:
     """The name indexes of one project, filled lazily from raw listings."""
 
     def __init__(self, attributes=None, events=None, audiences=None, experiences=None):
-        self.attributes = Index("attribute", "key", [a for a in attributes or [] if not is_preset(a)])
-        self.presets = set(a.get("key") for a in attributes or [] if is_preset(a)) or set(PRESET_ATTRIBUTES)
-        self.events = Index("event", "key", events)
-        self.audiences = Index("audience", "name", audiences)
-        self.experiences = Index("experience", "name", experiences)
+        # kinds imports this module; the identity of each kind is declared there.
+        from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL
+
+        def index(plural, raw_items):
+            return Index(BY_PLURAL[plural].name, BY_PLURAL[plural].identity, raw_items)
+
+        self.attributes = index("attributes", [a for a in attributes or [] if not is_preset(a)])
+        self.events = index("events", events)
+        self.audiences = index("audiences", audiences)
+        self.experiences = index("experiences", experiences)
 
     def all(self):
         return (self.attributes, self.events, self.audiences, self.experiences)
@@ -200,25 +194,35 @@ def map_definition(definition, item, ref_map, path="definition"):
         return None
     if not _is_combination(definition):
         raise PersonalizeInputError("%s: must be a RuleCombination {combinationType: AND|OR, rules: [...]}"
-                            % _where(item, path))
-    return _map_node(definition, item, ref_map, path)
+                                    % _where(item, path))
+
+    def rule(node, at):
+        return _normal_rule(node, item, ref_map, at)
+
+    return walk_rules(definition, item, rule, path)
 
 
-def _map_node(node, item, ref_map, path):
+def walk_rules(node, item, on_rule, path="definition"):
+    """The one walk over a rule tree: every combination checked and rebuilt in its normal form,
+    every Rule (leaf) replaced by ``on_rule(rule, path)``. The other walkers are built on it."""
     if not isinstance(node, dict):
         raise PersonalizeInputError("%s: a rule must be a mapping, got %r" % (_where(item, path), node))
-    if _is_combination(node):
-        comb = node.get("combinationType", "AND")
-        if comb not in ("AND", "OR"):
-            raise PersonalizeInputError("%s.combinationType: must be AND or OR, got %r" % (_where(item, path), comb))
-        rules = node.get("rules", [])
-        if not isinstance(rules, list):
-            raise PersonalizeInputError("%s.rules: must be a list" % _where(item, path))
-        return {
-            "__type": "RuleCombination",
-            "combinationType": comb,
-            "rules": [_map_node(r, item, ref_map, "%s.rules[%d]" % (path, i)) for i, r in enumerate(rules)],
-        }
+    if not _is_combination(node):
+        return on_rule(node, path)
+    comb = node.get("combinationType", "AND")
+    if comb not in ("AND", "OR"):
+        raise PersonalizeInputError("%s.combinationType: must be AND or OR, got %r" % (_where(item, path), comb))
+    rules = node.get("rules", [])
+    if not isinstance(rules, list):
+        raise PersonalizeInputError("%s.rules: must be a list" % _where(item, path))
+    return {
+        "__type": "RuleCombination",
+        "combinationType": comb,
+        "rules": [walk_rules(r, item, on_rule, "%s.rules[%d]" % (path, i)) for i, r in enumerate(rules)],
+    }
+
+
+def _normal_rule(node, item, ref_map, path):
     if "attribute" not in node:
         raise PersonalizeInputError("%s: a Rule needs attribute and attributeMatchCondition" % _where(item, path))
     kind, ref = _ref_in(node["attribute"], item, path + ".attribute")
@@ -238,20 +242,28 @@ def _map_node(node, item, ref_map, path):
     return out
 
 
+def rules_of(definition):
+    """Every Rule (leaf) of a rule tree, in order; none for no definition."""
+    found = []
+    if definition:
+        walk_rules(definition, "definition", lambda rule, path: found.append(rule))
+    return found
+
+
 def count_rules(definition):
-    if not definition:
-        return 0
-    if _is_combination(definition):
-        return sum(count_rules(r) for r in definition.get("rules", []))
-    return 1
+    return len(rules_of(definition))
 
 
-def walk_custom_refs(definition):
-    """Yield every custom attribute reference of a (normalised) rule tree."""
-    if not definition:
-        return
-    if _is_combination(definition):
-        for rule in definition.get("rules", []):
-            yield from walk_custom_refs(rule)
-    elif definition.get("attribute", {}).get("__type") == "CustomAttributeReference":
-        yield definition["attribute"]["ref"]
+def _refs_of_type(definition, ref_type):
+    return [r["attribute"]["ref"] for r in rules_of(definition)
+            if (r.get("attribute") or {}).get("__type") == ref_type]
+
+
+def custom_refs(definition):
+    """The custom attribute references of a (normalised) rule tree, in order."""
+    return _refs_of_type(definition, "CustomAttributeReference")
+
+
+def uses_lytics_attributes(definition):
+    """Whether a (normalised) rule tree refers to a Lytics attribute."""
+    return bool(_refs_of_type(definition, "LyticsAttributeReference"))
