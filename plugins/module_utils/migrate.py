@@ -88,11 +88,10 @@ class _Selection:
         return self.versions.get(experience, {"experience": experience, "versions": []})
 
     def need(self, kind, name, why):
+        # Every reference names an item of the source: the export refused any other.
         if name in self.chosen[kind]:
             return
-        if name not in self.items[kind]:
-            self.errors.append("%s %r is needed by %s but does not exist in the source" % (kind[:-1], name, why))
-        elif _match(name, self.exclude):
+        if _match(name, self.exclude):
             self.errors.append("%s %r is excluded, but %s needs it" % (kind[:-1], name, why))
         else:
             self.chosen[kind].add(name)
