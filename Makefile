@@ -93,3 +93,20 @@ demo: setup
 clean:
 	rm -rf $(VENV) .pytest_cache out
 reliability: setup ; $(BIN)/python tests/reliability/fault_suite.py --seeds 20 --kills all
+
+# The pure unit tests under coverage, then a per-file table of plugins/module_utils. Not part of
+# make test. Pure: tests/unit (no emulator, no socket) less what starts a process: test_ee.py
+# (ansible-builder), ansible-doc for the lookup's fragment, the limiter's cross-process test.
+# client.py is network-bound: its tests are in tests/contract (a stub server and the emulator).
+COVERAGE_FILE := out/coverage/.coverage
+PURE_TESTS := tests/unit --ignore=tests/unit/test_ee.py \
+	--deselect tests/unit/module_utils/test_options.py::test_ansible_loads_the_plugin_fragment_for_the_lookup \
+	--deselect tests/unit/module_utils/test_ratelimit.py::test_separate_processes_share_one_budget
+
+coverage: setup
+	@mkdir -p $(dir $(COVERAGE_FILE))
+	COVERAGE_FILE=$(COVERAGE_FILE) $(BIN)/python -m coverage run --branch \
+		--source=plugins/module_utils \
+		-m pytest -q -p no:xdist $(PURE_TESTS)
+	COVERAGE_FILE=$(COVERAGE_FILE) $(BIN)/python -m coverage report --skip-empty \
+		--format=text --sort=cover

@@ -30,6 +30,9 @@ class FakeClient:
         self.calls = []
         self.max_retries = 2
         self.organization_uid = "blt5e1ec7ed0000b002"
+        self.base_url = "https://personalize-api.contentstack.com"
+        self.project_uid = "6650a1b2c3d4e5f601000001"
+        self.stats = {"requests": 0}
         self.slept = []
 
     def get(self, path):
