@@ -187,7 +187,7 @@ class AudienceKind(Kind):
         out = Kind.normalize(self, {k: v for k, v in item.items() if k != "definition"}, idx, where)
         if item.get("read_only") or str(item.get("source") or "").upper() == "LYTICS":
             raise PersonalizeInputError("%s: Lytics audiences are read-only and cannot be created or changed "
-                                "through the API" % where)
+                                        "through the API" % where)
         if item.get("definition") is not None:
             if not isinstance(item["definition"], dict):
                 raise PersonalizeInputError("%s: definition must be a mapping (a RuleCombination)" % where)
@@ -235,7 +235,7 @@ class ExperienceKind(Kind):
             value = str(item["type"]).lower()
             if value not in EXPERIENCE_TYPES:
                 raise PersonalizeInputError("%s: type must be one of %s, got %r"
-                                    % (where, ", ".join(sorted(EXPERIENCE_TYPES)), item["type"]))
+                                            % (where, ", ".join(sorted(EXPERIENCE_TYPES)), item["type"]))
             out["type"] = value
         if item.get("tags") is not None:
             tags = item["tags"]

@@ -108,7 +108,8 @@ def test_a_paused_live_version_is_resumed_and_a_draft_updated_in_place(source_ra
     steps = vers.plan("s", "segmented", current, [dict(live, status="active")], idx)[0]
     assert [(s.op, s.body["status"], s.describe()) for s in steps] == [("put", "ACTIVE", "resume the live version")]
     homepage = raw_versions(source_raw, HOMEPAGE)
-    (_, live), (draft_raw, draft) = vers.current_versions(homepage, "segmented", idx)
+    (live_raw, live), (draft_raw, draft) = vers.current_versions(homepage, "segmented", idx)
+    assert live_raw["status"] == "ACTIVE"
     fewer = dict(draft, variants=draft["variants"][:2])
     steps = vers.plan("h", "segmented", homepage, [live, fewer], idx)[0]
     assert [(s.op, s.version, s.why) for s in steps] == [("put", draft_raw["uid"], "update the draft")]
@@ -123,8 +124,8 @@ def test_a_paused_live_version_is_resumed_and_a_draft_updated_in_place(source_ra
 def test_short_uids_a_new_draft_gets_from_the_server_are_kept():
     body = {"variants": [{"name": "A"}, {"name": "B", "shortUid": "4"}]}
     created = {"variants": [{"name": "A", "shortUid": 9}, {"name": "B", "shortUid": "2"}]}
-    assert vers.carry_short_uids(body, created)["variants"] == [{"name": "A", "shortUid": "9"},
-                                                               {"name": "B", "shortUid": "4"}]
+    carried = vers.carry_short_uids(body, created)["variants"]
+    assert carried == [{"name": "A", "shortUid": "9"}, {"name": "B", "shortUid": "4"}]
     assert vers.carry_short_uids(body, None) == body
     assert vers.content(None) is None
     assert vers.content({"status": "active", "variants": [1], "metrics": []}) == vers.content(
