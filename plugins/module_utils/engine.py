@@ -20,6 +20,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
     PersonalizeResponseLost,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
+from ansible_collections.contentstack.personalize.plugins.module_utils import results
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes
 
 
@@ -67,6 +68,10 @@ class ProjectListings:
     def set_versions(self, experience_uid, versions):
         self._versions[experience_uid] = versions
 
+    def forget_versions(self, experience_uid):
+        """The versions of an experience are no longer known: the next reader lists them."""
+        self._versions.pop(experience_uid, None)
+
     def set_priority(self, order):
         self._lists["priority"] = list(order)
 
@@ -91,12 +96,14 @@ class ProjectListings:
             index.placeholders |= old.placeholders
             index.assumed |= old.assumed
             setattr(idx, plural, index)
-            if plural == "attributes":
-                idx.presets = fresh.presets
         return idx
 
     # Keep the cache true after our own writes, so later tasks in-process need no re-read.
-    def remember(self, plural, raw):
+    def remember(self, plural, raw, created=False):
+        """``raw`` as the API answered a write. An experience the API has just ``created`` has one
+        version, the empty draft its ``latestVersion`` names: its versions need no list call."""
+        if created and plural == "experiences" and isinstance(raw.get("latestVersion"), str) and raw.get("uid"):
+            self._versions[raw["uid"]] = [{"uid": raw["latestVersion"], "status": "DRAFT", "variants": []}]
         items = self._lists.get(plural)
         if items is not None:
             items[:] = [i for i in items if i.get("uid") != raw.get("uid")] + [raw]
@@ -299,7 +306,7 @@ class Engine:
             raw = self.client_put(kind, change.uid, body)
         change.raw = raw
         change.uid = raw.get("uid")
-        self.project.remember(kind.plural, raw)
+        self.project.remember(kind.plural, raw, created=change.action != "update")
         # changed is re-checked from the server's answer, not assumed from the request.
         answered = kind.export(raw, idx)
         if change.action == "update" and not diff_fields(change.before, answered, kind.fields):
@@ -339,6 +346,31 @@ class Engine:
             if explained is None:
                 raise
             raise explained
+
+
+def run_kind(listings, kind_name, items, check_mode, prune=False):
+    """Plan and apply desired items of a declared kind; gives the records and the warnings."""
+    engine = Engine(listings, check_mode=check_mode)
+    idx = listings.indexes()
+    idx.set_lenient(check_mode)
+    changes = engine.plan(kind_name, items, prune=prune)
+    engine.apply(changes)
+    warnings = idx.warnings()
+    records = []
+    for change in changes:
+        warnings.extend(change.warnings)
+        record = change.result()
+        record["before"] = change.before
+        record["after"] = change.after
+        record["object"] = change.raw if change.action != "delete" else None
+        records.append(record)
+    return {"records": records, "warnings": warnings}
+
+
+def execute(listings, task):
+    """The executor of the modules of the declared kinds (attributes, events, audiences, experiences)."""
+    return results.shape(task, run_kind(listings, task.kind, task.items, task.check_mode,
+                                        prune=task.params.get("prune", False)))
 
 
 def post_or_adopt(client, path, body, find):

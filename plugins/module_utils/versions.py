@@ -21,6 +21,8 @@ import copy
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 
 LIVE = ("ACTIVE", "PAUSED")
+# What a planned call does to a version (Step.change, and the versions module's version_changes).
+CHANGES = ("created", "updated", "activated", "paused", "resumed", "deleted")
 SPEC_FIELDS = ("status", "variants", "metrics", "targeting", "variant_split")
 MAX_VARIANTS = 20
 
@@ -275,29 +277,34 @@ def carry_short_uids(body, created):
 
 
 class Step:
-    """One version call. ``version`` is a uid, or "new" for the draft created by an earlier step."""
+    """One version call, planned. ``version`` is a uid, or "new" for the draft created by an earlier
+    step. ``change`` says what the call does to that version, one of CHANGES; ``why`` says it in words."""
 
-    def __init__(self, op, version, body, spec, why):
+    def __init__(self, op, version, body, change, why):
         self.op = op
         self.version = version
         self.body = body
-        self.spec = spec
+        self.change = change
         self.why = why
 
     def describe(self):
         return self.why
 
 
-def current_versions(raw_versions, exp_type, idx, where=None):
-    """(live, draft) as (raw, portable) pairs from a raw version list (any order)."""
-    live = draft = (None, None)
-    for raw in raw_versions:
-        status = raw.get("status")
-        if status in LIVE:
-            live = (raw, export_version(raw, exp_type, idx, where))
-        elif status == "DRAFT":
-            draft = (raw, export_version(raw, exp_type, idx, where))
-    return live, draft
+def live_and_draft(raw_versions):
+    """(the live version, the draft) of a raw version list, in any order; each raw or None.
+
+    Live means ACTIVE or PAUSED. The API keeps at most one of each; this is the one place that
+    chooses them."""
+    live = [v for v in raw_versions or [] if v.get("status") in LIVE]
+    draft = [v for v in raw_versions or [] if v.get("status") == "DRAFT"]
+    return (live[0] if live else None), (draft[0] if draft else None)
+
+
+def _current(raw_versions, exp_type, idx, where=None):
+    """(live, draft) as (raw, portable) pairs."""
+    return tuple((raw, export_version(raw, exp_type, idx, where) if raw else None)
+                 for raw in live_and_draft(raw_versions))
 
 
 def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
@@ -311,57 +318,58 @@ def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
     drafts = [s for s in desired if s["status"] == "draft"]
     if len(lives) > 1 or len(drafts) > 1:
         raise PersonalizeInputError("%s: at most one live (active or paused) version and one draft may be given"
-                            % exp_label)
-    (live_raw, live), (draft_raw, draft) = current_versions(raw_versions, exp_type, idx, exp_label)
+                                    % exp_label)
+    (live_raw, live), (draft_raw, draft) = _current(raw_versions, exp_type, idx, exp_label)
     before = [v for v in (live, draft) if v]
     steps = []
-    new_live, new_draft = live, draft
     draft_uid = draft_raw and draft_raw.get("uid")
-
+    new_live, new_draft = live, draft
     if lives:
-        want = _fill_short_uids(lives[0], live, draft)
-        status = want["status"]
-        if live is not None and content(live) == content(want):
-            if live["status"] != status:
-                # A status-only PUT resends the locked version's variants exactly as they are.
-                steps.append(Step("put", live_raw["uid"], dict(version_body(live, exp_type, idx), status=status.upper()),
-                                  dict(live, status=status), "%s the live version" % _verb(status)))
-                new_live = dict(live, status=status)
-        else:
-            if draft_uid:
-                steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "active"),
-                                  dict(want, status="active"), "write the desired content into the draft and activate it"))
-                target = draft_uid
-            else:
-                steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"),
-                                  dict(want, status="draft"), "create a draft with the desired content"))
-                steps.append(Step("put", "new", version_body(want, exp_type, idx, "active"),
-                                  dict(want, status="active"), "activate the new draft"))
-                target = "new"
-            if status == "paused":
-                steps.append(Step("put", target, version_body(want, exp_type, idx, "paused"),
-                                  dict(want, status="paused"), "pause it"))
-            new_live = want
+        new_live, replaced = _plan_live(steps, lives[0], live_raw, live, draft, draft_uid, exp_type, idx)
+        if replaced:
             new_draft, draft_uid = None, None
-
     if drafts:
         want = _fill_short_uids(drafts[0], new_draft, new_live)
-        if new_draft is not None and content(new_draft) == content(want):
-            pass
-        elif draft_uid:
-            steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "draft"),
-                              want, "update the draft"))
-        else:
-            steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"),
-                              want, "create a draft"))
+        if new_draft is None or content(new_draft) != content(want):
+            body = version_body(want, exp_type, idx, "draft")
+            if draft_uid:
+                steps.append(Step("put", draft_uid, body, "updated", "update the draft"))
+            else:
+                steps.append(Step("post", None, body, "created", "create a draft"))
         new_draft = want
     elif exact and new_draft is not None and draft_uid:
         if new_live is None:
             raise PersonalizeInputError("%s: the draft cannot be removed, it is the experience's only version" % exp_label)
-        steps.append(Step("delete", draft_uid, None, None, "delete the draft, which is not desired"))
+        steps.append(Step("delete", draft_uid, None, "deleted", "delete the draft, which is not desired"))
         new_draft = None
     after = [v for v in (new_live, new_draft) if v]
     return steps, before, after
+
+
+def _plan_live(steps, want, live_raw, live, draft, draft_uid, exp_type, idx):
+    """Steps for the desired live version; gives (the new live version, whether the draft became it)."""
+    want = _fill_short_uids(want, live, draft)
+    status = want["status"]
+    if live is not None and content(live) == content(want):
+        if live["status"] == status:
+            return live, False
+        # A status-only PUT resends the locked version's variants exactly as they are.
+        steps.append(Step("put", live_raw["uid"], dict(version_body(live, exp_type, idx), status=status.upper()),
+                          "resumed" if status == "active" else "paused", "%s the live version" % _verb(status)))
+        return dict(live, status=status), False
+    if draft_uid:
+        steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "active"), "activated",
+                          "write the desired content into the draft and activate it"))
+        target = draft_uid
+    else:
+        steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"), "created",
+                          "create a draft with the desired content"))
+        steps.append(Step("put", "new", version_body(want, exp_type, idx, "active"), "activated",
+                          "activate the new draft"))
+        target = "new"
+    if status == "paused":
+        steps.append(Step("put", target, version_body(want, exp_type, idx, "paused"), "paused", "pause it"))
+    return want, True
 
 
 def _verb(status):
