@@ -333,9 +333,6 @@ class PersonalizeClient:
     def __repr__(self):
         return "PersonalizeClient(%s)" % self.describe()
 
-    def close(self):
-        self.session.close()
-
     # -- helpers ------------------------------------------------------------------------
     def _redact(self, text):
         return _redact(text, self._secrets)

@@ -303,7 +303,7 @@ class Engine:
             body = kind.body(change.after, idx, where)
             if self.check_mode:
                 return
-            raw = self.client_put(kind, change.uid, body)
+            raw = self.project.client.put("%s/%s" % (kind.path, change.uid), body) or {}
         change.raw = raw
         change.uid = raw.get("uid")
         self.project.remember(kind.plural, raw, created=change.action != "update")
@@ -316,9 +316,6 @@ class Engine:
             change.warnings.append("%s: the server stored %s differently than sent"
                                    % (where, ", ".join(diff_fields(change.after, answered, kind.fields))))
         change.after = answered
-
-    def client_put(self, kind, uid, body):
-        return self.project.client.put("%s/%s" % (kind.path, uid), body) or {}
 
     def _delete(self, kind, uid):
         try:

@@ -109,7 +109,7 @@ def _record(listings, idx, plan, check_mode):
         # The raw view, in the export lookup's raw shape: the live version, then the draft.
         "object": {"experience": plan.uid, "name": plan.name, "versions": current},
         "action": "update" if plan.steps else "none", "changed": bool(plan.steps),
-        "steps": [s.describe() for s in plan.steps],
+        "steps": [s.why for s in plan.steps],
         "version_changes": changes,
         "before": plan.before, "after": after,
         "version_uids": dict((v.get("status", "").lower(), v.get("uid")) for v in written.values()),

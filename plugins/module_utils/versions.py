@@ -65,56 +65,9 @@ def normalize_spec(spec, exp_type, idx, where):
         raise PersonalizeInputError("%s: variants must be a non-empty list" % where)
     if len(variants) > MAX_VARIANTS:
         raise PersonalizeInputError("%s: %d variants exceed the limit of %d per experience"
-                            % (where, len(variants), MAX_VARIANTS))
-    out_variants = []
-    names = set()
-    short_uids = set()
-    for pos, variant in enumerate(variants):
-        at = "%s: variants[%d]" % (where, pos)
-        if not isinstance(variant, dict):
-            raise PersonalizeInputError("%s must be a mapping" % at)
-        name = variant.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise PersonalizeInputError("%s: name is required" % at)
-        at = "%s: variant %r" % (where, name)
-        if name in names:
-            raise PersonalizeInputError("%s appears twice" % at)
-        names.add(name)
-        out = {"name": name}
-        short = variant.get("shortUid")
-        if short is not None:
-            short = str(short)
-            if not short.isdigit() or (len(short) > 1 and short.startswith("0")):
-                raise PersonalizeInputError("%s: shortUid must be a decimal string like \"0\" or \"12\", got %r" % (at, short))
-            if short in short_uids:
-                raise PersonalizeInputError("%s: shortUid %s is used twice" % (at, short))
-            short_uids.add(short)
-            out["shortUid"] = short
-        if exp_type == "ab_test":
-            allowed = {"name", "shortUid", "trafficDistribution", "__type"}
-            traffic = variant.get("trafficDistribution")
-            if isinstance(traffic, bool) or not isinstance(traffic, int) or not 0 <= traffic <= 100:
-                raise PersonalizeInputError("%s: trafficDistribution must be an integer percentage 0-100, got %r"
-                                    % (at, traffic))
-            out["trafficDistribution"] = traffic
-        else:
-            allowed = {"name", "shortUid", "audiences", "lyticsAudiences", "audienceCombinationType", "__type"}
-            out["audiences"] = _names(variant.get("audiences"), idx.audiences, at, "audiences", "audience")
-            out["lyticsAudiences"] = _names(variant.get("lyticsAudiences"), idx.audiences, at,
-                                            "lyticsAudiences", "audience")
-            if not out["audiences"] and not out["lyticsAudiences"]:
-                raise PersonalizeInputError("%s: a segmented variant needs at least one audience" % at)
-            comb = variant.get("audienceCombinationType", "OR")
-            if comb not in ("AND", "OR"):
-                raise PersonalizeInputError("%s: audienceCombinationType must be AND or OR, got %r" % (at, comb))
-            out["audienceCombinationType"] = comb
-            if not out["lyticsAudiences"]:
-                del out["lyticsAudiences"]
-        extra = sorted(set(variant) - allowed)
-        if extra:
-            raise PersonalizeInputError("%s: unknown field(s) %s for a %s variant"
-                                % (at, ", ".join(extra), exp_type.replace("_", " ")))
-        out_variants.append(out)
+                                    % (where, len(variants), MAX_VARIANTS))
+    taken = {"names": set(), "short_uids": set()}
+    out_variants = [_normalize_variant(variant, pos, exp_type, idx, where, taken) for pos, variant in enumerate(variants)]
     result = {"status": status, "variants": out_variants}
     if exp_type == "ab_test":
         total = sum(v["trafficDistribution"] for v in out_variants)
@@ -131,6 +84,55 @@ def normalize_spec(spec, exp_type, idx, where):
             if spec.get(field):
                 raise PersonalizeInputError("%s: %s belongs to A/B tests; a segmented experience has none" % (where, field))
     return result
+
+
+def _normalize_variant(variant, pos, exp_type, idx, where, taken):
+    """One desired variant's portable form; ``taken`` holds the names and shortUids seen so far."""
+    at = "%s: variants[%d]" % (where, pos)
+    if not isinstance(variant, dict):
+        raise PersonalizeInputError("%s must be a mapping" % at)
+    name = variant.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise PersonalizeInputError("%s: name is required" % at)
+    at = "%s: variant %r" % (where, name)
+    if name in taken["names"]:
+        raise PersonalizeInputError("%s appears twice" % at)
+    taken["names"].add(name)
+    out = {"name": name}
+    short = variant.get("shortUid")
+    if short is not None:
+        short = str(short)
+        if not short.isdigit() or (len(short) > 1 and short.startswith("0")):
+            raise PersonalizeInputError("%s: shortUid must be a decimal string like \"0\" or \"12\", got %r" % (at, short))
+        if short in taken["short_uids"]:
+            raise PersonalizeInputError("%s: shortUid %s is used twice" % (at, short))
+        taken["short_uids"].add(short)
+        out["shortUid"] = short
+    if exp_type == "ab_test":
+        allowed = {"name", "shortUid", "trafficDistribution", "__type"}
+        traffic = variant.get("trafficDistribution")
+        if isinstance(traffic, bool) or not isinstance(traffic, int) or not 0 <= traffic <= 100:
+            raise PersonalizeInputError("%s: trafficDistribution must be an integer percentage 0-100, got %r"
+                                        % (at, traffic))
+        out["trafficDistribution"] = traffic
+    else:
+        allowed = {"name", "shortUid", "audiences", "lyticsAudiences", "audienceCombinationType", "__type"}
+        out["audiences"] = _names(variant.get("audiences"), idx.audiences, at, "audiences", "audience")
+        out["lyticsAudiences"] = _names(variant.get("lyticsAudiences"), idx.audiences, at,
+                                        "lyticsAudiences", "audience")
+        if not out["audiences"] and not out["lyticsAudiences"]:
+            raise PersonalizeInputError("%s: a segmented variant needs at least one audience" % at)
+        comb = variant.get("audienceCombinationType", "OR")
+        if comb not in ("AND", "OR"):
+            raise PersonalizeInputError("%s: audienceCombinationType must be AND or OR, got %r" % (at, comb))
+        out["audienceCombinationType"] = comb
+        if not out["lyticsAudiences"]:
+            del out["lyticsAudiences"]
+    extra = sorted(set(variant) - allowed)
+    if extra:
+        raise PersonalizeInputError("%s: unknown field(s) %s for a %s variant"
+                                    % (at, ", ".join(extra), exp_type.replace("_", " ")))
+    return out
 
 
 def _metrics(metrics, idx, where):
@@ -286,9 +288,6 @@ class Step:
         self.body = body
         self.change = change
         self.why = why
-
-    def describe(self):
-        return self.why
 
 
 def live_and_draft(raw_versions):
