@@ -182,7 +182,7 @@ class Engine:
                 kind.identity: self._ident_only(kind, item, where)}
             if norm[kind.identity] in seen:
                 raise PersonalizeInputError("%s appears twice in the input (items %d and %d)"
-                                    % (where, seen[norm[kind.identity]], pos))
+                                            % (where, seen[norm[kind.identity]], pos))
             seen[norm[kind.identity]] = pos
             out.append((norm, state, bool(item.get("replace", False))))
         return out
@@ -221,9 +221,9 @@ class Engine:
                 raise PersonalizeInputError("%s cannot be managed: %s" % (where, readonly[ident]))
             if ident in dupes:
                 raise PersonalizeInputError("%s is ambiguous: %d objects in the %s have this %s (uids %s); "
-                                    "rename or delete the extra ones first"
-                                    % (where, len(dupes[ident]), kind.container, kind.identity,
-                                       ", ".join(dupes[ident])))
+                                            "rename or delete the extra ones first"
+                                            % (where, len(dupes[ident]), kind.container, kind.identity,
+                                               ", ".join(dupes[ident])))
             raw = by_ident.get(ident)
             before = kind.export(raw, idx) if raw is not None else None
             if state == "absent":
