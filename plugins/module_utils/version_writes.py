@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections import namedtuple
+
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import post_or_adopt
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
@@ -33,16 +35,8 @@ def execute(listings, task):
     return results.shape(task, {"records": records, "warnings": idx.warnings()}, results.versions_message)
 
 
-class _Plan:
-    """The planned calls for one experience."""
-
-    def __init__(self, name, uid, exp_type, steps, before, after):
-        self.name = name
-        self.uid = uid
-        self.exp_type = exp_type
-        self.steps = steps
-        self.before = before
-        self.after = after
+# The planned calls for one experience.
+_Plan = namedtuple("_Plan", "name uid exp_type steps before after")
 
 
 def _plan_item(listings, idx, item, pos, seen, task):

@@ -1,5 +1,6 @@
 """ListingCache and ProjectListings(cache=...): listings shared between the tasks of one run."""
 
+import functools
 import json
 import os
 import stat
@@ -13,6 +14,18 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.runner im
 
 URL = "https://personalize-api.contentstack.com"
 PROJECT = "6650a1b2c3d4e5f601000001"
+
+
+def task_params(emu, key, **extra):
+    """A task's parameters against the emulator's destination project, with a listing_cache key."""
+    base = {"api_url": emu.url, "project_uid": DEST_PROJECT, "oauth_token": DEST_TOKEN,
+            "rate_limit": 0, "listing_cache": key}
+    base.update(extra)
+    return base
+
+
+def emu_client(emu):
+    return PersonalizeClient(api_url=emu.url, project_uid=DEST_PROJECT, oauth_token=DEST_TOKEN, rate_limit=0)
 
 
 def test_round_trip_private_files_named_by_a_digest(tmp_path):
@@ -54,14 +67,8 @@ def test_files_older_than_a_day_are_removed_by_the_next_save(tmp_path):
 def test_tasks_with_one_key_list_each_kind_once_and_see_each_others_writes(tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     with Emulator(seeds=["empty-dest"], tmp_path=tmp_path / "emu") as emu:
-        def params(**extra):
-            base = {"api_url": emu.url, "project_uid": DEST_PROJECT, "oauth_token": DEST_TOKEN,
-                    "rate_limit": 0, "listing_cache": "run-42"}
-            base.update(extra)
-            return base
-
-        def client():
-            return PersonalizeClient(api_url=emu.url, project_uid=DEST_PROJECT, oauth_token=DEST_TOKEN, rate_limit=0)
+        params = functools.partial(task_params, emu, "run-42")
+        client = functools.partial(emu_client, emu)
 
         mark = emu.mark()
         first = run_module("personalize_attribute", params(items=[{"key": "tier"}]), client=client())
@@ -96,12 +103,8 @@ def test_a_task_that_fails_after_a_write_leaves_the_listings_as_its_writes_kept_
         "attributeMatchOptions": {"__type": "StringMatchOptions", "value": "CA"}}]}
     audiences = [{"name": "Canada", "definition": rule}, {"name": "Canada too", "definition": rule}]
     with Emulator(seeds=["empty-dest"], tmp_path=tmp_path / "emu") as emu:
-        def params(**extra):
-            return dict({"api_url": emu.url, "project_uid": DEST_PROJECT, "oauth_token": DEST_TOKEN,
-                         "rate_limit": 0, "listing_cache": "run-7"}, **extra)
-
-        def client():
-            return PersonalizeClient(api_url=emu.url, project_uid=DEST_PROJECT, oauth_token=DEST_TOKEN, rate_limit=0)
+        params = functools.partial(task_params, emu, "run-7")
+        client = functools.partial(emu_client, emu)
 
         # An earlier task of the run cached the (empty) audience listing.
         assert not run_module("personalize_audience", params(items=[]), client=client())["changed"]
@@ -123,12 +126,8 @@ def test_a_created_experience_needs_no_versions_call_in_the_next_task(tmp_path, 
     leaves that in the listings, and the versions task with the same key lists no versions."""
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     with Emulator(seeds=["empty-dest"], tmp_path=tmp_path / "emu") as emu:
-        def params(**extra):
-            return dict({"api_url": emu.url, "project_uid": DEST_PROJECT, "oauth_token": DEST_TOKEN,
-                         "rate_limit": 0, "listing_cache": "run-9"}, **extra)
-
-        def client():
-            return PersonalizeClient(api_url=emu.url, project_uid=DEST_PROJECT, oauth_token=DEST_TOKEN, rate_limit=0)
+        params = functools.partial(task_params, emu, "run-9")
+        client = functools.partial(emu_client, emu)
 
         created = run_module("personalize_experience", params(name="Test", type="ab_test"), client=client())
         assert created["action"] == "create", created
