@@ -32,20 +32,14 @@ import re
 import time
 import traceback
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported, kept for sanity tools
-    from urlparse import urlsplit  # type: ignore
+from urllib.parse import urlsplit
 
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     import requests.adapters
     import requests.exceptions
-    try:
-        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-    except ImportError:  # pragma: no cover - very old bundles
-        from requests.packages.urllib3.exceptions import ConnectTimeoutError, NewConnectionError  # type: ignore
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
     HAS_REQUESTS = True
 except ImportError:  # pragma: no cover - exercised only where requests is missing
     requests = None
@@ -292,7 +286,6 @@ class PersonalizeClient:
             raise PersonalizeError(
                 "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN) or oauth_token "
                 "(or CONTENTSTACK_OAUTH_TOKEN)")
-        self.auth_method = "authtoken" if authtoken else "oauth_token"
         self._auth_header = ("authtoken", authtoken) if authtoken else ("authorization", "Bearer " + oauth_token)
 
         self.validate_certs = DEFAULTS["validate_certs"] if validate_certs is None else bool(validate_certs)
@@ -340,24 +333,11 @@ class PersonalizeClient:
     def __repr__(self):
         return "PersonalizeClient(%s)" % self.describe()
 
-    def with_project(self, project_uid):
-        """A client for another project of the same connection (shares session, pacing and stats)."""
-        clone = PersonalizeClient.__new__(PersonalizeClient)
-        clone.__dict__.update(self.__dict__)
-        if project_uid is not None and not _PROJECT_UID_RE.match(str(project_uid)):
-            raise PersonalizeError("project_uid must be the 24-character hexadecimal project uid, got %r"
-                                   % _truncate(project_uid, 60))
-        clone.project_uid = project_uid
-        return clone
-
-    def close(self):
-        self.session.close()
-
     # -- helpers ------------------------------------------------------------------------
     def _redact(self, text):
         return _redact(text, self._secrets)
 
-    def _headers(self, method, project_scoped, org_required):
+    def _headers(self, method, project_scoped):
         headers = {
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
@@ -435,7 +415,34 @@ class PersonalizeClient:
         """Send one API call and return the parsed JSON (None for 204 / empty).
 
         ``project_scoped`` None means: True except for ``/projects`` and ``/geolocation``.
+        Each attempt is paced by the shared limiter; a failed attempt is re-sent after a back-off
+        delay when ``_failure_delay`` or ``_retry_delay`` allow it, else their error is raised.
         """
+        method, bare, project_scoped = self._check_call(method, path, body, project_scoped)
+        send = self._prepare(method, path, body, query, project_scoped)
+        attempt = 0
+        while True:
+            attempt += 1
+            self.limiter.acquire()
+            self.stats["calls"] += 1
+            try:
+                response = self.session.request(timeout=self.timeout, verify=self.validate_certs,
+                                                allow_redirects=False, **send)
+            except requests.exceptions.RequestException as exc:
+                delay = self._failure_delay(method, bare, exc, attempt)
+            else:
+                if 200 <= response.status_code < 300:
+                    return self._success(method, bare, response)
+                if method == "DELETE" and response.status_code == 404 and attempt > 1:
+                    # An earlier attempt may have deleted it before its answer was lost.
+                    return None
+                delay = self._retry_delay(method, bare, response, attempt)
+                response.close()
+            self.stats["retries"] += 1
+            self.sleep(delay)
+
+    def _check_call(self, method, path, body, project_scoped):
+        """Refuse a call that cannot be right before sending anything; gives (method, bare path, scoped)."""
         method = str(method).upper()
         if method not in ("GET", "POST", "PUT", "DELETE"):
             raise PersonalizeError("unsupported HTTP method %r" % method)
@@ -444,85 +451,68 @@ class PersonalizeClient:
         bare = path.split("?", 1)[0]
         if project_scoped is None:
             project_scoped = not any(bare == p or bare.startswith(p + "/") for p in _UNSCOPED_PREFIXES)
-        org_required = any(bare == p or bare.startswith(p + "/") for p in _ORG_PREFIXES)
         if project_scoped and not self.project_uid:
             raise PersonalizeError("%s %s needs project_uid (or CONTENTSTACK_PROJECT_UID)" % (method, bare))
-        if org_required and not self.organization_uid:
+        if any(bare == p or bare.startswith(p + "/") for p in _ORG_PREFIXES) and not self.organization_uid:
             raise PersonalizeError(
                 "%s %s needs organization_uid (or CONTENTSTACK_ORGANIZATION_UID)" % (method, bare))
         if method == "GET" and body is not None:
             raise PersonalizeError("a GET request must not carry a body")
+        return method, bare, project_scoped
 
-        headers = self._headers(method, project_scoped, org_required)
+    def _prepare(self, method, path, body, query, project_scoped):
+        """The arguments of ``session.request`` that every attempt of a call shares."""
+        headers = self._headers(method, project_scoped)
         data = None
         if method in ("POST", "PUT"):
             data = json.dumps({} if body is None else body, separators=(",", ":")).encode("utf-8")
         elif body is not None:
             data = json.dumps(body, separators=(",", ":")).encode("utf-8")
             headers["Content-Type"] = "application/json"
-        url = self.base_url + path
-        params = dict(query) if query else None
+        return {"method": method, "url": self.base_url + path, "params": dict(query) if query else None,
+                "data": data, "headers": headers}
 
-        attempt = 0
-        while True:
-            attempt += 1
-            retry_after = None
-            self.limiter.acquire()
-            self.stats["calls"] += 1
-            try:
-                response = self.session.request(
-                    method, url, params=params, data=data, headers=headers,
-                    timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
-            except requests.exceptions.SSLError as exc:
-                raise PersonalizeApiError(
-                    method, bare, None,
-                    self._redact("TLS error talking to %s: %s (check validate_certs)"
-                                 % (self.base_url, _truncate(exc, 200))))
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                not_sent = self._not_sent(exc)
-                kind = "timeout after %s s" % _fmt_num(self.timeout) if isinstance(
-                    exc, requests.exceptions.Timeout) else "connection error"
-                detail = self._redact("%s: %s" % (kind, _truncate(exc, 200)))
-                if method == "POST" and not not_sent:
-                    raise PersonalizeResponseLost(
-                        method, bare, None,
-                        "response lost (%s); the request may have been applied, re-read before "
-                        "retrying" % detail)
-                if attempt > self.max_retries:
-                    raise PersonalizeApiError(
-                        method, bare, None, "%s (gave up after %d attempts)" % (detail, attempt))
-                self.stats["retries"] += 1
-                self.sleep(self._backoff(attempt))
-                continue
-            except requests.exceptions.RequestException as exc:
-                raise PersonalizeApiError(method, bare, None, self._redact(_truncate(exc, 200)))
+    def _failure_delay(self, method, path, exc, attempt):
+        """An attempt that got no response: the delay before re-sending it, or the error to raise.
 
-            status = response.status_code
-            if status < 300:
-                if status >= 200:
-                    return self._success(method, bare, response)
-            if method == "DELETE" and status == 404 and attempt > 1:
-                # An earlier attempt may have deleted it before its answer was lost.
-                return None
-            if status == 429:
-                self.stats["throttled"] += 1
-            retryable = status in (_POST_RETRY_STATUSES if method == "POST" else _RETRY_STATUSES)
-            if method == "POST" and status in _POST_LOST_STATUSES:
-                raise self._error_from_response(
-                    method, bare, response, cls=PersonalizeResponseLost,
-                    note="(response lost; the request may have been applied, re-read before retrying)")
-            if not retryable:
-                raise self._error_from_response(method, bare, response)
-            if attempt > self.max_retries:
-                raise self._error_from_response(
-                    method, bare, response, note="(gave up after %d attempts)" % attempt)
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            delay = self._backoff(attempt, retry_after)
-            if status == 429 and retry_after is not None:
-                self.limiter.defer(delay)
-            self.stats["retries"] += 1
-            response.close()
-            self.sleep(delay)
+        A POST is re-sent only when the request provably never reached the server."""
+        if isinstance(exc, requests.exceptions.SSLError):
+            raise PersonalizeApiError(
+                method, path, None,
+                self._redact("TLS error talking to %s: %s (check validate_certs)" % (self.base_url, _truncate(exc, 200))))
+        if not isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+            raise PersonalizeApiError(method, path, None, self._redact(_truncate(exc, 200)))
+        kind = "timeout after %s s" % _fmt_num(self.timeout) if isinstance(
+            exc, requests.exceptions.Timeout) else "connection error"
+        detail = self._redact("%s: %s" % (kind, _truncate(exc, 200)))
+        if method == "POST" and not self._not_sent(exc):
+            raise PersonalizeResponseLost(
+                method, path, None,
+                "response lost (%s); the request may have been applied, re-read before retrying" % detail)
+        if attempt > self.max_retries:
+            raise PersonalizeApiError(method, path, None, "%s (gave up after %d attempts)" % (detail, attempt))
+        return self._backoff(attempt)
+
+    def _retry_delay(self, method, path, response, attempt):
+        """An error answer: the delay before re-sending (Retry-After honoured), or the error to raise.
+
+        A POST is re-sent only after 429 or 503 (not applied); 500, 502 and 504 may have applied it."""
+        status = response.status_code
+        if status == 429:
+            self.stats["throttled"] += 1
+        if method == "POST" and status in _POST_LOST_STATUSES:
+            raise self._error_from_response(
+                method, path, response, cls=PersonalizeResponseLost,
+                note="(response lost; the request may have been applied, re-read before retrying)")
+        if status not in (_POST_RETRY_STATUSES if method == "POST" else _RETRY_STATUSES):
+            raise self._error_from_response(method, path, response)
+        if attempt > self.max_retries:
+            raise self._error_from_response(method, path, response, note="(gave up after %d attempts)" % attempt)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        delay = self._backoff(attempt, retry_after)
+        if status == 429 and retry_after is not None:
+            self.limiter.defer(delay)
+        return delay
 
     def _success(self, method, path, response):
         if response.status_code == 204 or not response.content:

@@ -21,6 +21,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
     PersonalizeResponseLost,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
+from ansible_collections.contentstack.personalize.plugins.module_utils import results
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes
 
 
@@ -68,6 +69,10 @@ class ProjectListings:
     def set_versions(self, experience_uid, versions):
         self._versions[experience_uid] = versions
 
+    def forget_versions(self, experience_uid):
+        """The versions of an experience are no longer known: the next reader lists them."""
+        self._versions.pop(experience_uid, None)
+
     def set_priority(self, order):
         self._lists["priority"] = list(order)
 
@@ -95,7 +100,11 @@ class ProjectListings:
         return idx
 
     # Keep the cache true after our own writes, so later tasks in-process need no re-read.
-    def remember(self, plural, raw):
+    def remember(self, plural, raw, created=False):
+        """``raw`` as the API answered a write. An experience the API has just ``created`` has one
+        version, the empty draft its ``latestVersion`` names: its versions need no list call."""
+        if created and plural == "experiences" and isinstance(raw.get("latestVersion"), str) and raw.get("uid"):
+            self._versions[raw["uid"]] = [{"uid": raw["latestVersion"], "status": "DRAFT", "variants": []}]
         items = self._lists.get(plural)
         if items is not None:
             items[:] = [i for i in items if i.get("uid") != raw.get("uid")] + [raw]
@@ -169,7 +178,7 @@ class Engine:
                 kind.identity: self._ident_only(kind, item, where)}
             if norm[kind.identity] in seen:
                 raise PersonalizeInputError("%s appears twice in the input (items %d and %d)"
-                                    % (where, seen[norm[kind.identity]], pos))
+                                            % (where, seen[norm[kind.identity]], pos))
             seen[norm[kind.identity]] = pos
             out.append((norm, state, bool(item.get("replace", False))))
         return out
@@ -208,9 +217,9 @@ class Engine:
                 raise PersonalizeInputError("%s cannot be managed: %s" % (where, readonly[ident]))
             if ident in dupes:
                 raise PersonalizeInputError("%s is ambiguous: %d objects in the %s have this %s (uids %s); "
-                                    "rename or delete the extra ones first"
-                                    % (where, len(dupes[ident]), kind.container, kind.identity,
-                                       ", ".join(dupes[ident])))
+                                            "rename or delete the extra ones first"
+                                            % (where, len(dupes[ident]), kind.container, kind.identity,
+                                               ", ".join(dupes[ident])))
             raw = by_ident.get(ident)
             before = kind.export(raw, idx) if raw is not None else None
             if state == "absent":
@@ -290,10 +299,10 @@ class Engine:
             body = kind.body(change.after, idx, where)
             if self.check_mode:
                 return
-            raw = self.client_put(kind, change.uid, body)
+            raw = self.project.client.put("%s/%s" % (kind.path, change.uid), body) or {}
         change.raw = raw
         change.uid = raw.get("uid")
-        self.project.remember(kind.plural, raw)
+        self.project.remember(kind.plural, raw, created=change.action != "update")
         # changed is re-checked from the server's answer, not assumed from the request.
         answered = kind.export(raw, idx)
         if change.action == "update" and not diff_fields(change.before, answered, kind.fields):
@@ -303,9 +312,6 @@ class Engine:
             change.warnings.append("%s: the server stored %s differently than sent"
                                    % (where, ", ".join(diff_fields(change.after, answered, kind.fields))))
         change.after = answered
-
-    def client_put(self, kind, uid, body):
-        return self.project.client.put("%s/%s" % (kind.path, uid), body) or {}
 
     def _delete(self, kind, uid):
         try:
@@ -333,6 +339,31 @@ class Engine:
             if explained is None:
                 raise
             raise explained
+
+
+def run_kind(listings, kind_name, items, check_mode, prune=False):
+    """Plan and apply desired items of a declared kind; gives the records and the warnings."""
+    engine = Engine(listings, check_mode=check_mode)
+    idx = listings.indexes()
+    idx.set_lenient(check_mode)
+    changes = engine.plan(kind_name, items, prune=prune)
+    engine.apply(changes)
+    warnings = idx.warnings()
+    records = []
+    for change in changes:
+        warnings.extend(change.warnings)
+        record = change.result()
+        record["before"] = change.before
+        record["after"] = change.after
+        record["object"] = change.raw if change.action != "delete" else None
+        records.append(record)
+    return {"records": records, "warnings": warnings}
+
+
+def execute(listings, task):
+    """The executor of the modules of the declared kinds (attributes, events, audiences, experiences)."""
+    return results.shape(task, run_kind(listings, task.kind, task.items, task.check_mode,
+                                        prune=task.params.get("prune", False)))
 
 
 def post_or_adopt(client, path, body, find):

@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: contentstack.personalize contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Argument specs of every module, in one place, so a module and its action plugin agree."""
+"""Argument specs of every module, in one place, so a module and its action plugin agree.
+
+Each module's own options are here; the connection options come from ``options``, and the field
+that names the single form's resource (which excludes ``items``) from the module's kind."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,6 +13,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
+from ansible_collections.contentstack.personalize.plugins.module_utils.runner import MODULES
 
 _STATE = dict(type="str", choices=["present", "absent"], default="present")
 _ITEMS = dict(type="list", elements="dict")
@@ -26,7 +30,6 @@ def _keyed():
             items=_ITEMS,
             prune=_PRUNE,
         ),
-        identity="key",
     )
 
 
@@ -43,7 +46,6 @@ _SPECS = {
             items=_ITEMS,
             prune=_PRUNE,
         ),
-        identity="name",
     ),
     "personalize_experience": dict(
         argument_spec=dict(
@@ -56,7 +58,6 @@ _SPECS = {
             items=_ITEMS,
             prune=_PRUNE,
         ),
-        identity="name",
     ),
     "personalize_version": dict(
         argument_spec=dict(
@@ -68,16 +69,13 @@ _SPECS = {
             variant_split=dict(type="str"),
             versions=dict(type="list", elements="dict"),
             exact=dict(type="bool", default=False),
-            created_experiences=dict(type="list", elements="str", default=[]),
             items=_ITEMS,
         ),
-        identity="experience",
     ),
     "personalize_priority": dict(
         argument_spec=dict(
             order=dict(type="list", elements="str", required=True),
         ),
-        identity=None,
     ),
     # Organization scoped: one project per task, no list form.
     "personalize_project": dict(
@@ -87,38 +85,22 @@ _SPECS = {
             connected_stack_api_key=dict(type="str", no_log=False),
             state=_STATE,
         ),
-        identity="name",
     ),
-}
-
-# The single-item form and the list form exclude each other; one of them is needed.
-# authtoken/oauth_token exclusivity is the client's check, not the argspec's: an empty string means
-# "not given, and no environment fallback either" (the copy role relies on it so that source and
-# destination credentials never mix), and the argspec would count it as given.
-for _name, _spec in _SPECS.items():
-    if _spec["identity"] is None or "items" not in _spec["argument_spec"]:
-        continue
-    _spec["mutually_exclusive"] = [[_spec["identity"], "items"]]
-    _spec["required_one_of"] = [[_spec["identity"], "items"]]
-
-KIND_OF_MODULE = {
-    "personalize_attribute": "attribute",
-    "personalize_event": "event",
-    "personalize_audience": "audience",
-    "personalize_experience": "experience",
-    "personalize_version": "version",
-    "personalize_priority": "priority",
-    "personalize_project": "project",
 }
 
 
 def module_spec(module_name):
-    """kwargs for AnsibleModule (and for ArgumentSpecValidator in the action plugins)."""
+    """kwargs for AnsibleModule (and for ArgumentSpecValidator in the action plugins).
+
+    The single-item form and the list form exclude each other; one of them is needed.
+    authtoken/oauth_token exclusivity is the client's check, not the argspec's: an empty string
+    means "not given, and no environment fallback either" (the copy role relies on it so that
+    source and destination credentials never mix), and the argspec would count it as given.
+    """
     spec = copy.deepcopy(_SPECS[module_name])
-    spec.pop("identity")
+    identity = MODULES[module_name].identity
+    if identity is not None and "items" in spec["argument_spec"]:
+        spec["mutually_exclusive"] = [[identity, "items"]]
+        spec["required_one_of"] = [[identity, "items"]]
     spec["argument_spec"].update(copy.deepcopy(CONNECTION_ARGSPEC))
     return spec
-
-
-def identity_of(module_name):
-    return _SPECS[module_name]["identity"]

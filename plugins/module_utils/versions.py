@@ -21,6 +21,8 @@ import copy
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 
 LIVE = ("ACTIVE", "PAUSED")
+# What a planned call does to a version (Step.change, and the versions module's version_changes).
+CHANGES = ("created", "updated", "activated", "paused", "resumed", "deleted")
 SPEC_FIELDS = ("status", "variants", "metrics", "targeting", "variant_split")
 MAX_VARIANTS = 20
 
@@ -63,56 +65,9 @@ def normalize_spec(spec, exp_type, idx, where):
         raise PersonalizeInputError("%s: variants must be a non-empty list" % where)
     if len(variants) > MAX_VARIANTS:
         raise PersonalizeInputError("%s: %d variants exceed the limit of %d per experience"
-                            % (where, len(variants), MAX_VARIANTS))
-    out_variants = []
-    names = set()
-    short_uids = set()
-    for pos, variant in enumerate(variants):
-        at = "%s: variants[%d]" % (where, pos)
-        if not isinstance(variant, dict):
-            raise PersonalizeInputError("%s must be a mapping" % at)
-        name = variant.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise PersonalizeInputError("%s: name is required" % at)
-        at = "%s: variant %r" % (where, name)
-        if name in names:
-            raise PersonalizeInputError("%s appears twice" % at)
-        names.add(name)
-        out = {"name": name}
-        short = variant.get("shortUid")
-        if short is not None:
-            short = str(short)
-            if not short.isdigit() or (len(short) > 1 and short.startswith("0")):
-                raise PersonalizeInputError("%s: shortUid must be a decimal string like \"0\" or \"12\", got %r" % (at, short))
-            if short in short_uids:
-                raise PersonalizeInputError("%s: shortUid %s is used twice" % (at, short))
-            short_uids.add(short)
-            out["shortUid"] = short
-        if exp_type == "ab_test":
-            allowed = {"name", "shortUid", "trafficDistribution", "__type"}
-            traffic = variant.get("trafficDistribution")
-            if isinstance(traffic, bool) or not isinstance(traffic, int) or not 0 <= traffic <= 100:
-                raise PersonalizeInputError("%s: trafficDistribution must be an integer percentage 0-100, got %r"
-                                    % (at, traffic))
-            out["trafficDistribution"] = traffic
-        else:
-            allowed = {"name", "shortUid", "audiences", "lyticsAudiences", "audienceCombinationType", "__type"}
-            out["audiences"] = _names(variant.get("audiences"), idx.audiences, at, "audiences", "audience")
-            out["lyticsAudiences"] = _names(variant.get("lyticsAudiences"), idx.audiences, at,
-                                            "lyticsAudiences", "audience")
-            if not out["audiences"] and not out["lyticsAudiences"]:
-                raise PersonalizeInputError("%s: a segmented variant needs at least one audience" % at)
-            comb = variant.get("audienceCombinationType", "OR")
-            if comb not in ("AND", "OR"):
-                raise PersonalizeInputError("%s: audienceCombinationType must be AND or OR, got %r" % (at, comb))
-            out["audienceCombinationType"] = comb
-            if not out["lyticsAudiences"]:
-                del out["lyticsAudiences"]
-        extra = sorted(set(variant) - allowed)
-        if extra:
-            raise PersonalizeInputError("%s: unknown field(s) %s for a %s variant"
-                                % (at, ", ".join(extra), exp_type.replace("_", " ")))
-        out_variants.append(out)
+                                    % (where, len(variants), MAX_VARIANTS))
+    taken = {"names": set(), "short_uids": set()}
+    out_variants = [_normalize_variant(variant, pos, exp_type, idx, where, taken) for pos, variant in enumerate(variants)]
     result = {"status": status, "variants": out_variants}
     if exp_type == "ab_test":
         total = sum(v["trafficDistribution"] for v in out_variants)
@@ -129,6 +84,55 @@ def normalize_spec(spec, exp_type, idx, where):
             if spec.get(field):
                 raise PersonalizeInputError("%s: %s belongs to A/B tests; a segmented experience has none" % (where, field))
     return result
+
+
+def _normalize_variant(variant, pos, exp_type, idx, where, taken):
+    """One desired variant's portable form; ``taken`` holds the names and shortUids seen so far."""
+    at = "%s: variants[%d]" % (where, pos)
+    if not isinstance(variant, dict):
+        raise PersonalizeInputError("%s must be a mapping" % at)
+    name = variant.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise PersonalizeInputError("%s: name is required" % at)
+    at = "%s: variant %r" % (where, name)
+    if name in taken["names"]:
+        raise PersonalizeInputError("%s appears twice" % at)
+    taken["names"].add(name)
+    out = {"name": name}
+    short = variant.get("shortUid")
+    if short is not None:
+        short = str(short)
+        if not short.isdigit() or (len(short) > 1 and short.startswith("0")):
+            raise PersonalizeInputError("%s: shortUid must be a decimal string like \"0\" or \"12\", got %r" % (at, short))
+        if short in taken["short_uids"]:
+            raise PersonalizeInputError("%s: shortUid %s is used twice" % (at, short))
+        taken["short_uids"].add(short)
+        out["shortUid"] = short
+    if exp_type == "ab_test":
+        allowed = {"name", "shortUid", "trafficDistribution", "__type"}
+        traffic = variant.get("trafficDistribution")
+        if isinstance(traffic, bool) or not isinstance(traffic, int) or not 0 <= traffic <= 100:
+            raise PersonalizeInputError("%s: trafficDistribution must be an integer percentage 0-100, got %r"
+                                        % (at, traffic))
+        out["trafficDistribution"] = traffic
+    else:
+        allowed = {"name", "shortUid", "audiences", "lyticsAudiences", "audienceCombinationType", "__type"}
+        out["audiences"] = _names(variant.get("audiences"), idx.audiences, at, "audiences", "audience")
+        out["lyticsAudiences"] = _names(variant.get("lyticsAudiences"), idx.audiences, at,
+                                        "lyticsAudiences", "audience")
+        if not out["audiences"] and not out["lyticsAudiences"]:
+            raise PersonalizeInputError("%s: a segmented variant needs at least one audience" % at)
+        comb = variant.get("audienceCombinationType", "OR")
+        if comb not in ("AND", "OR"):
+            raise PersonalizeInputError("%s: audienceCombinationType must be AND or OR, got %r" % (at, comb))
+        out["audienceCombinationType"] = comb
+        if not out["lyticsAudiences"]:
+            del out["lyticsAudiences"]
+    extra = sorted(set(variant) - allowed)
+    if extra:
+        raise PersonalizeInputError("%s: unknown field(s) %s for a %s variant"
+                                    % (at, ", ".join(extra), exp_type.replace("_", " ")))
+    return out
 
 
 def _metrics(metrics, idx, where):
@@ -275,29 +279,31 @@ def carry_short_uids(body, created):
 
 
 class Step:
-    """One version call. ``version`` is a uid, or "new" for the draft created by an earlier step."""
+    """One version call, planned. ``version`` is a uid, or "new" for the draft created by an earlier
+    step. ``change`` says what the call does to that version, one of CHANGES; ``why`` says it in words."""
 
-    def __init__(self, op, version, body, spec, why):
+    def __init__(self, op, version, body, change, why):
         self.op = op
         self.version = version
         self.body = body
-        self.spec = spec
+        self.change = change
         self.why = why
 
-    def describe(self):
-        return self.why
+
+def live_and_draft(raw_versions):
+    """(the live version, the draft) of a raw version list, in any order; each raw or None.
+
+    Live means ACTIVE or PAUSED. The API keeps at most one of each; this is the one place that
+    chooses them."""
+    live = [v for v in raw_versions or [] if v.get("status") in LIVE]
+    draft = [v for v in raw_versions or [] if v.get("status") == "DRAFT"]
+    return (live[0] if live else None), (draft[0] if draft else None)
 
 
-def current_versions(raw_versions, exp_type, idx, where=None):
-    """(live, draft) as (raw, portable) pairs from a raw version list (any order)."""
-    live = draft = (None, None)
-    for raw in raw_versions:
-        status = raw.get("status")
-        if status in LIVE:
-            live = (raw, export_version(raw, exp_type, idx, where))
-        elif status == "DRAFT":
-            draft = (raw, export_version(raw, exp_type, idx, where))
-    return live, draft
+def _current(raw_versions, exp_type, idx, where=None):
+    """(live, draft) as (raw, portable) pairs."""
+    return tuple((raw, export_version(raw, exp_type, idx, where) if raw else None)
+                 for raw in live_and_draft(raw_versions))
 
 
 def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
@@ -311,57 +317,58 @@ def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
     drafts = [s for s in desired if s["status"] == "draft"]
     if len(lives) > 1 or len(drafts) > 1:
         raise PersonalizeInputError("%s: at most one live (active or paused) version and one draft may be given"
-                            % exp_label)
-    (live_raw, live), (draft_raw, draft) = current_versions(raw_versions, exp_type, idx, exp_label)
+                                    % exp_label)
+    (live_raw, live), (draft_raw, draft) = _current(raw_versions, exp_type, idx, exp_label)
     before = [v for v in (live, draft) if v]
     steps = []
-    new_live, new_draft = live, draft
     draft_uid = draft_raw and draft_raw.get("uid")
-
+    new_live, new_draft = live, draft
     if lives:
-        want = _fill_short_uids(lives[0], live, draft)
-        status = want["status"]
-        if live is not None and content(live) == content(want):
-            if live["status"] != status:
-                # A status-only PUT resends the locked version's variants exactly as they are.
-                steps.append(Step("put", live_raw["uid"], dict(version_body(live, exp_type, idx), status=status.upper()),
-                                  dict(live, status=status), "%s the live version" % _verb(status)))
-                new_live = dict(live, status=status)
-        else:
-            if draft_uid:
-                steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "active"),
-                                  dict(want, status="active"), "write the desired content into the draft and activate it"))
-                target = draft_uid
-            else:
-                steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"),
-                                  dict(want, status="draft"), "create a draft with the desired content"))
-                steps.append(Step("put", "new", version_body(want, exp_type, idx, "active"),
-                                  dict(want, status="active"), "activate the new draft"))
-                target = "new"
-            if status == "paused":
-                steps.append(Step("put", target, version_body(want, exp_type, idx, "paused"),
-                                  dict(want, status="paused"), "pause it"))
-            new_live = want
+        new_live, replaced = _plan_live(steps, lives[0], live_raw, live, draft, draft_uid, exp_type, idx)
+        if replaced:
             new_draft, draft_uid = None, None
-
     if drafts:
         want = _fill_short_uids(drafts[0], new_draft, new_live)
-        if new_draft is not None and content(new_draft) == content(want):
-            pass
-        elif draft_uid:
-            steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "draft"),
-                              want, "update the draft"))
-        else:
-            steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"),
-                              want, "create a draft"))
+        if new_draft is None or content(new_draft) != content(want):
+            body = version_body(want, exp_type, idx, "draft")
+            if draft_uid:
+                steps.append(Step("put", draft_uid, body, "updated", "update the draft"))
+            else:
+                steps.append(Step("post", None, body, "created", "create a draft"))
         new_draft = want
     elif exact and new_draft is not None and draft_uid:
         if new_live is None:
             raise PersonalizeInputError("%s: the draft cannot be removed, it is the experience's only version" % exp_label)
-        steps.append(Step("delete", draft_uid, None, None, "delete the draft, which is not desired"))
+        steps.append(Step("delete", draft_uid, None, "deleted", "delete the draft, which is not desired"))
         new_draft = None
     after = [v for v in (new_live, new_draft) if v]
     return steps, before, after
+
+
+def _plan_live(steps, want, live_raw, live, draft, draft_uid, exp_type, idx):
+    """Steps for the desired live version; gives (the new live version, whether the draft became it)."""
+    want = _fill_short_uids(want, live, draft)
+    status = want["status"]
+    if live is not None and content(live) == content(want):
+        if live["status"] == status:
+            return live, False
+        # A status-only PUT resends the locked version's variants exactly as they are.
+        steps.append(Step("put", live_raw["uid"], dict(version_body(live, exp_type, idx), status=status.upper()),
+                          "resumed" if status == "active" else "paused", "%s the live version" % _verb(status)))
+        return dict(live, status=status), False
+    if draft_uid:
+        steps.append(Step("put", draft_uid, version_body(want, exp_type, idx, "active"), "activated",
+                          "write the desired content into the draft and activate it"))
+        target = draft_uid
+    else:
+        steps.append(Step("post", None, version_body(want, exp_type, idx, "draft"), "created",
+                          "create a draft with the desired content"))
+        steps.append(Step("put", "new", version_body(want, exp_type, idx, "active"), "activated",
+                          "activate the new draft"))
+        target = "new"
+    if status == "paused":
+        steps.append(Step("put", target, version_body(want, exp_type, idx, "paused"), "paused", "pause it"))
+    return want, True
 
 
 def _verb(status):

@@ -87,18 +87,6 @@ options:
       - When true, a draft that the desired versions do not include is deleted.
     type: bool
     default: false
-  created_experiences:
-    description:
-      - Names of experiences that an earlier task of the same play has just created, for example
-        the names of the C(personalize_experience) results whose C(action) is C(create).
-      - The API gives a new experience one empty draft, named by the experience's
-        C(latestVersion), so the module does not list the versions of these experiences, one
-        call fewer per experience. The copy role uses it.
-      - Give only experiences created moments before. An experience that has more versions by
-        then may get a clear API error (a locked version); a re-run without this option repairs it.
-    type: list
-    elements: str
-    default: []
   items:
     description:
       - A list of experiences' versions, each a mapping with C(experience) and either C(versions)
@@ -162,6 +150,17 @@ steps:
   type: list
   elements: str
   sample: ["create a draft with the desired content", "activate the new draft"]
+version_changes:
+  description:
+    - What the version calls did (or would do, in check mode), one entry per call, in order.
+    - C(change) is one of C(created), C(updated), C(activated), C(paused), C(resumed), C(deleted);
+      C(version) is the uid of the version, or null when it is not known yet (a new draft, in
+      check mode).
+    - A call that writes a draft's content and activates it counts as C(activated).
+  returned: single form
+  type: list
+  elements: dict
+  sample: [{"change": "created", "version": "6650a1b2c3d4e5f6a7b8c9d1"}, {"change": "activated", "version": "6650a1b2c3d4e5f6a7b8c9d1"}]
 short_uids:
   description: Variant name to C(shortUid) of the current versions.
   returned: single form
@@ -179,7 +178,8 @@ object:
   returned: single form
   type: dict
 results:
-  description: One entry per item of O(items).
+  description: One entry per item of O(items), each with C(experience), C(steps), C(version_changes) and the other fields
+    of the single form.
   returned: list form
   type: list
   elements: dict

@@ -292,15 +292,6 @@ def test_describe_and_repr_are_safe():
     assert PersonalizeClient(region="au", oauth_token=OAUTH).rate_limit_key == "au-personalize-api.contentstack.com"
 
 
-def test_with_project_shares_connection():
-    c = PersonalizeClient(region="eu", authtoken=TOKEN)
-    d = c.with_project(PROJECT)
-    assert d.project_uid == PROJECT and c.project_uid is None
-    assert d.session is c.session and d.stats is c.stats
-    with pytest.raises(PersonalizeError):
-        c.with_project("nope")
-
-
 # --------------------------------------------------------------------------- headers on the wire
 def test_authtoken_headers_and_no_body_on_get(stub):
     s = stub((200, [{"uid": "a"}]))

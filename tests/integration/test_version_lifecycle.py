@@ -72,6 +72,7 @@ def test_version_lifecycle(emulator, ansible_playbook):
     writes = write_calls(run, "draft", log)
     assert len(writes) == 1 and writes[0][0] == "PUT" and writes[0][1].startswith(path + "/"), writes
     draft_uid = writes[0][1].rsplit("/", 1)[1]
+    assert res("draft")["version_changes"] == [{"change": "updated", "version": draft_uid}]
 
     # check mode predicts activation of that draft and writes nothing.
     assert res("check activate")["changed"] is True
@@ -80,6 +81,8 @@ def test_version_lifecycle(emulator, ansible_playbook):
 
     # activate: the same draft goes ACTIVE with one PUT.
     assert write_calls(run, "activate", log) == [("PUT", "%s/%s" % (path, draft_uid), 200)]
+    for name in ("check activate", "activate"):
+        assert res(name)["version_changes"] == [{"change": "activated", "version": draft_uid}], name
     short = res("activate")["short_uids"]
     assert sorted(short) == ["Gold", "Silver"]
 
@@ -87,6 +90,12 @@ def test_version_lifecycle(emulator, ansible_playbook):
     writes = write_calls(run, "edit", log)
     assert [w[0] for w in writes] == ["POST", "PUT"], writes
     assert writes[0][1] == path
+    new_uid = writes[1][1].rsplit("/", 1)[1]
+    assert res("edit")["version_changes"] == [{"change": "created", "version": new_uid},
+                                              {"change": "activated", "version": new_uid}]
+    # check mode does not know the uid of a draft it would create
+    assert res("check edit")["version_changes"] == [{"change": "created", "version": None},
+                                                    {"change": "activated", "version": None}]
     diff = res("edit")["diff"]
     assert [v["name"] for v in diff["before"]["versions"][0]["variants"]] == ["Gold", "Silver"]
     assert [v["name"] for v in diff["after"]["versions"][0]["variants"]] == ["Gold", "Silver", "Newcomers"]
@@ -105,6 +114,9 @@ def test_version_lifecycle(emulator, ansible_playbook):
     for name, status in (("pause", "PAUSED"), ("resume", "ACTIVE")):
         writes = write_calls(run, name, log)
         assert len(writes) == 1 and writes[0][0] == "PUT", (name, writes)
+        change = {"pause": "paused", "resume": "resumed"}[name]
+        assert res(name)["version_changes"] == [{"change": change, "version": new_uid}], name
+        assert res(name + " again")["version_changes"] == []
 
     # The emulator's own record: the first version archived, the second live, shortUids kept.
     stored = versions_of(emulator, exp_uid)

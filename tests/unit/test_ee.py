@@ -23,7 +23,6 @@ STDLIB = set(sys.stdlib_module_names)
 # Imported by the plugins but not theirs to declare.
 PROVIDED = {
     "urllib3": "installed with requests (client.py imports its exception types)",
-    "urlparse": "the Python 2 standard library name, a fallback import in client.py",
 }
 
 

@@ -39,7 +39,7 @@ def walk(argspec, path=""):
 
 
 def module_argspecs():
-    for module in sorted(specs.KIND_OF_MODULE):
+    for module in sorted(specs.MODULES):
         yield module, specs.module_spec(module)["argument_spec"]
 
 
@@ -69,7 +69,7 @@ def test_every_secret_option_is_no_log():
     assert "personalize_version: oauth_token" in secrets
     assert "role migrate (main): migrate_source.authtoken" in secrets
     assert "role migrate (main): migrate_destination.oauth_token" in secrets
-    assert len(secrets) >= 2 + 2 * len(specs.KIND_OF_MODULE) + 4
+    assert len(secrets) >= 2 + 2 * len(specs.MODULES) + 4
 
 
 def test_options_that_are_not_secret_are_not_hidden():
@@ -89,7 +89,7 @@ def test_validate_certs_is_true_by_default_everywhere():
                 found.append(where)
                 assert spec.get("default") is True, (where, name, spec)
                 assert spec.get("type") == "bool", (where, name)
-    assert len(found) >= 1 + len(specs.KIND_OF_MODULE) + 2
+    assert len(found) >= 1 + len(specs.MODULES) + 2
     assert client_mod.DEFAULTS["validate_certs"] is True
     assert inspect.signature(PersonalizeClient).parameters["validate_certs"].default is True
     assert PersonalizeClient(authtoken="csat-x-123456", rate_limit=0).validate_certs is True

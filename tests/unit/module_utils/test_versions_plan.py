@@ -74,6 +74,40 @@ def test_exact_deletes_an_undesired_draft_but_never_the_only_version():
         vers.plan("x", "segmented", [raw("d1", "DRAFT", SILVER)], [], idx(), exact=True)
 
 
+def changes(steps):
+    return [s.change for s in steps]
+
+
+@pytest.mark.parametrize("current, desired, expected", [
+    ([raw("d1", "DRAFT")], [("active", GOLD)], ["activated"]),
+    ([raw("d1", "DRAFT")], [("paused", GOLD)], ["activated", "paused"]),
+    ([raw("v1", "ACTIVE", GOLD)], [("paused", GOLD)], ["paused"]),
+    ([raw("v1", "PAUSED", GOLD)], [("active", GOLD)], ["resumed"]),
+    ([raw("v1", "ACTIVE", GOLD)], [("active", SILVER)], ["created", "activated"]),
+    ([raw("v1", "ACTIVE", GOLD)], [("active", GOLD), ("draft", SILVER)], ["created"]),
+    ([raw("v1", "ACTIVE", GOLD), raw("d1", "DRAFT", GOLD)], [("active", GOLD), ("draft", SILVER)], ["updated"]),
+    ([raw("v1", "ACTIVE", GOLD)], [("active", GOLD)], []),
+])
+def test_each_step_says_what_it_does_to_its_version(current, desired, expected):
+    steps = vers.plan("x", "segmented", current, [seg(status, variant) for status, variant in desired], idx())[0]
+    assert changes(steps) == expected
+    assert set(changes(steps)) <= set(vers.CHANGES)
+
+
+def test_an_undesired_draft_deleted_is_a_deleted_change():
+    current = [raw("v1", "ACTIVE", GOLD), raw("d1", "DRAFT", SILVER)]
+    steps = vers.plan("x", "segmented", current, [seg("active", GOLD)], idx(), exact=True)[0]
+    assert [(s.change, s.version) for s in steps] == [("deleted", "d1")]
+
+
+def test_live_and_draft_chooses_one_of_each_in_any_order():
+    paused, draft, archived = raw("p", "PAUSED", GOLD), raw("d", "DRAFT", GOLD), raw("a", "ARCHIVED", GOLD)
+    assert vers.live_and_draft([archived, draft, paused]) == (paused, draft)
+    assert vers.live_and_draft([archived, raw("v", "ACTIVE", GOLD)])[1] is None
+    assert vers.live_and_draft([draft]) == (None, draft)
+    assert vers.live_and_draft([]) == (None, None)
+
+
 @pytest.mark.parametrize("spec, message", [
     ({"status": "active", "variants": []}, "variants must be a non-empty list"),
     ({"status": "live", "variants": [GOLD]}, "status must be draft, active or paused"),
