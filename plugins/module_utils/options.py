@@ -134,11 +134,6 @@ CONNECTION_ARGSPEC = dict((option.name, option.argspec()) for option in OPTIONS)
 CLIENT_OPTIONS = tuple(option.name for option in OPTIONS if option.connection)
 
 
-def connection_params(params):
-    """Only the connection options out of a module-params-like dict."""
-    return dict((name, params.get(name)) for name in CONNECTION_ARGSPEC)
-
-
 def complete_connection(given):
     """Every client option of a connection mapping, those left out (or null) set to ``Option.unset``,
     so that nothing from the CONTENTSTACK_* environment or another mapping can fill them. Other keys

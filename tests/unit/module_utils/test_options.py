@@ -143,11 +143,6 @@ def test_client_from_module_params_ignores_module_options():
     assert isinstance(options.client_from_module_params(p), PersonalizeClient)
 
 
-def test_connection_params_picks_only_connection_options():
-    got = options.connection_params({"authtoken": TOKEN, "name": "n", "state": "present"})
-    assert set(got) == set(EXPECTED) and got["authtoken"] == TOKEN
-
-
 def test_client_from_module_params_refuses_a_bad_configuration_without_the_token():
     p = validate({"authtoken": TOKEN, "region": "atlantis"}).validated_parameters
     with pytest.raises(PersonalizeError) as err:
