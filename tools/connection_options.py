@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the static copies of the connection options from plugins/module_utils/options.py.
 
 Ansible reads these as files, so they cannot import the definition:
