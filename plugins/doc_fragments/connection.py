@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: contentstack.personalize contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Documentation of the connection options (plugins/module_utils/options.py defines them)."""
+"""Documentation of the connection options.
+
+Written by tools/connection_options.py from plugins/module_utils/options.py, which defines them:
+change them there, then run the tool.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,46 +19,46 @@ class ModuleDocFragment(object):
 options:
   region:
     description:
-      - Contentstack region whose Personalize Management API to use.
-      - One of V(aws-na), V(aws-eu), V(aws-au), V(azure-na), V(azure-eu), V(gcp-na), V(gcp-eu);
-        the aliases V(na) and V(us) mean V(aws-na), V(eu) means V(aws-eu), V(au) means V(aws-au).
-        Case does not matter.
-      - Ignored when O(api_url) is set. When neither is set, V(aws-na) is used.
+      - Contentstack region whose Personalize Management API to use, one of V(aws-na) (the default),
+        V(aws-eu), V(aws-au), V(azure-na), V(azure-eu), V(gcp-na) or V(gcp-eu); the aliases V(na) and V(us)
+        mean V(aws-na), V(eu) means V(aws-eu), V(au) means V(aws-au). Case does not matter.
+      - Ignored when O(api_url) is set.
       - If not set, the value of the E(CONTENTSTACK_REGION) environment variable is used.
     type: str
   api_url:
     description:
-      - Base URL of the Personalize Management API, for a custom region or a local emulator,
-        for example V(https://personalize-api.contentstack.com). Takes precedence over O(region).
-      - Must be C(http) or C(https) with a host and no query or fragment. Plain C(http) is
-        accepted only for a loopback host (V(localhost), 127.0.0.0/8, V(::1)) unless O(allow_http=true).
+      - Base URL of the Personalize Management API, for a custom region or a local emulator, for example
+        V(https://personalize-api.contentstack.com). Takes precedence over O(region).
+      - Must be C(http) or C(https) with a host and no query or fragment. Plain C(http) is accepted only for a
+        loopback host (V(localhost), 127.0.0.0/8, V(::1)) unless O(allow_http=true).
       - If not set, the value of the E(CONTENTSTACK_PERSONALIZE_URL) environment variable is used.
     type: str
   project_uid:
     description:
-      - The 24-character hexadecimal uid of the Personalize project, sent as the C(x-project-uid)
-        header. Needed by every project-scoped call (attributes, audiences, events, experiences).
+      - The 24-character hexadecimal uid of the Personalize project, sent as the C(x-project-uid) header.
+      - Needed by every project-scoped call (attributes, audiences, events, experiences).
       - If not set, the value of the E(CONTENTSTACK_PROJECT_UID) environment variable is used.
     type: str
   organization_uid:
     description:
-      - The Contentstack organization uid, sent as the C(organization_uid) header when set.
-      - Needed for project (organization level) calls. Also keys the shared rate limit, so that all
-        processes working on one organization share its budget.
+      - The Contentstack organization uid, sent as the C(organization_uid) header when set; it also keys the
+        shared rate limit.
+      - Needed for project (organization level) calls. All processes working on one organization share its
+        rate budget.
       - If not set, the value of the E(CONTENTSTACK_ORGANIZATION_UID) environment variable is used.
     type: str
   authtoken:
     description:
-      - A Contentstack user authtoken, sent as the C(authtoken) header.
-      - Give exactly one of O(authtoken) and O(oauth_token). Management tokens are not accepted
-        by the Personalize Management API.
+      - A Contentstack user authtoken, sent as the C(authtoken) header. Give exactly one of O(authtoken) and
+        O(oauth_token).
+      - Management tokens are not accepted by the Personalize Management API.
       - If not set, the value of the E(CONTENTSTACK_AUTHTOKEN) environment variable is used.
     type: str
   oauth_token:
     description:
-      - An OAuth user access token (scopes C(personalize:read) or C(personalize:manage)), sent in
-        the C(authorization) header as C(Bearer <token>). Give the bare token, without C(Bearer).
-      - Give exactly one of O(authtoken) and O(oauth_token).
+      - An OAuth user access token (scopes C(personalize:read) or C(personalize:manage)), sent in the
+        C(authorization) header as C(Bearer <token>). Give exactly one of O(authtoken) and O(oauth_token).
+      - Give the bare token, without C(Bearer).
       - If not set, the value of the E(CONTENTSTACK_OAUTH_TOKEN) environment variable is used.
     type: str
   validate_certs:
@@ -70,150 +74,96 @@ options:
     default: 30
   rate_limit:
     description:
-      - Requests per second this client allows itself, shared through a lock file by every
-        process that uses the same host and O(organization_uid) on this machine.
-      - The API allows 10 requests per second per organization. V(0) turns pacing off.
+      - Requests per second this client allows itself, shared through a lock file by every process that uses
+        the same host and O(organization_uid) on this machine. V(0) turns pacing off.
+      - The API allows 10 requests per second per organization.
       - If not set, the value of the E(CONTENTSTACK_RATE_LIMIT) environment variable is used.
     type: float
-    default: 10
+    default: 10.0
   max_retries:
     description:
       - How many times a failed call is retried (HTTP 429, 500, 502, 503, 504, connection errors and
         timeouts), with exponential backoff and jitter, honouring C(Retry-After).
-      - A create (POST) is retried only when it certainly did not reach the server; when its answer
-        is lost the module re-reads the object instead of sending it twice.
+      - A create (POST) is retried only when it certainly did not reach the server; when its answer is lost
+        the module re-reads the object instead of sending it twice.
     type: int
     default: 6
   allow_http:
     description:
-      - Allow a plain C(http) O(api_url) to a host that is not loopback. Tokens then travel
-        unencrypted; meant for test networks only.
+      - Allow a plain C(http) O(api_url) to a host that is not loopback. Tokens then travel unencrypted; meant
+        for test networks only.
     type: bool
     default: false
   listing_cache:
     description:
-      - A key, unique to one run, under which the tasks of that run share the project's listings.
-        A task given it starts from the listings that earlier tasks with the same key left (kept
-        true after their own writes) instead of listing those kinds again, and leaves its own
-        for the next one. Check mode reads them but never writes its predictions.
-      - Only for a sequence of tasks that are the only writers of the project while they run,
-        such as the C(contentstack.personalize.migrate) role, which sets it. Without it every task
-        lists what it needs.
-      - The listings are kept in a private per-user directory (mode 0700) under the system's
-        temporary directory, hold no token, and are removed a day later.
+      - A key, unique to one run, under which the tasks and lookups of that run share the project's listings.
+        One given it starts from the listings that earlier ones with the same key left (kept true after their
+        own writes) instead of listing those kinds again, and leaves its own for the next one. Check mode
+        reads them but never writes its predictions.
+      - Only for a sequence of tasks that are the only writers of the project while they run, such as the
+        C(contentstack.personalize.migrate) role, which sets it. Without it every task lists what it needs.
+      - The listings are kept in a private per-user directory (mode 0700) under the system's temporary
+        directory, hold no token, and are removed a day later.
     type: str
 notes:
-  - The Personalize Management API allows 10 requests per second per organization; this collection
-    paces itself (see O(rate_limit)) and retries throttled calls.
+  - The Personalize Management API allows 10 requests per second per organization; this collection paces
+    itself (see O(rate_limit)) and retries throttled calls.
 requirements:
   - requests
 '''
 
-    # Lookup (and other non-module) plugins: the same options, read with get_option().
+    # Lookups and other plugins read the same options with get_option(); this adds only where else
+    # each one can come from. extends_documentation_fragment: [contentstack.personalize.connection,
+    # contentstack.personalize.connection.PLUGINS]
     PLUGINS = r'''
 options:
   region:
-    description:
-      - Contentstack region whose Personalize Management API to use.
-      - One of V(aws-na), V(aws-eu), V(aws-au), V(azure-na), V(azure-eu), V(gcp-na), V(gcp-eu);
-        the aliases V(na) and V(us) mean V(aws-na), V(eu) means V(aws-eu), V(au) means V(aws-au).
-      - Ignored when O(api_url) is set. When neither is set, V(aws-na) is used.
-    type: str
     env:
       - name: CONTENTSTACK_REGION
     vars:
-      - name: contentstack_region
+      - name: personalize_region
   api_url:
-    description:
-      - Base URL of the Personalize Management API, for a custom region or a local emulator.
-        Takes precedence over O(region).
-      - Plain C(http) is accepted only for a loopback host unless O(allow_http=true).
-    type: str
     env:
       - name: CONTENTSTACK_PERSONALIZE_URL
     vars:
-      - name: contentstack_personalize_url
+      - name: personalize_api_url
   project_uid:
-    description:
-      - The 24-character hexadecimal uid of the Personalize project (C(x-project-uid) header).
-    type: str
     env:
       - name: CONTENTSTACK_PROJECT_UID
     vars:
-      - name: contentstack_project_uid
+      - name: personalize_project_uid
   organization_uid:
-    description:
-      - The Contentstack organization uid (C(organization_uid) header); also keys the shared rate limit.
-    type: str
     env:
       - name: CONTENTSTACK_ORGANIZATION_UID
     vars:
-      - name: contentstack_organization_uid
+      - name: personalize_organization_uid
   authtoken:
-    description:
-      - A Contentstack user authtoken. Give exactly one of O(authtoken) and O(oauth_token).
-    type: str
     env:
       - name: CONTENTSTACK_AUTHTOKEN
     vars:
-      - name: contentstack_authtoken
+      - name: personalize_authtoken
   oauth_token:
-    description:
-      - An OAuth user access token, sent in the C(authorization) header as C(Bearer <token>).
-        Give exactly one of O(authtoken) and O(oauth_token).
-    type: str
     env:
       - name: CONTENTSTACK_OAUTH_TOKEN
     vars:
-      - name: contentstack_oauth_token
+      - name: personalize_oauth_token
   validate_certs:
-    description:
-      - Whether to verify the server's TLS certificate.
-    type: bool
-    default: true
     env:
       - name: CONTENTSTACK_VALIDATE_CERTS
     vars:
-      - name: contentstack_validate_certs
+      - name: personalize_validate_certs
   timeout:
-    description:
-      - Seconds to wait for a connection and for each response.
-    type: int
-    default: 30
     vars:
-      - name: contentstack_timeout
+      - name: personalize_timeout
   rate_limit:
-    description:
-      - Requests per second, shared by every process of the same host and organization on this
-        machine. V(0) turns pacing off.
-    type: float
-    default: 10
     env:
       - name: CONTENTSTACK_RATE_LIMIT
     vars:
-      - name: contentstack_rate_limit
+      - name: personalize_rate_limit
   max_retries:
-    description:
-      - How many times a failed call is retried (429, 5xx, connection errors, timeouts).
-    type: int
-    default: 6
     vars:
-      - name: contentstack_max_retries
+      - name: personalize_max_retries
   allow_http:
-    description:
-      - Allow a plain C(http) O(api_url) to a host that is not loopback.
-    type: bool
-    default: false
     vars:
-      - name: contentstack_allow_http
-  listing_cache:
-    description:
-      - A key, unique to one run, under which that run's tasks share the project's listings (see
-        the modules' option of the same name). The lookup reads the listings left under that key
-        and leaves what it read for the next task.
-    type: str
-    vars:
-      - name: contentstack_listing_cache
-requirements:
-  - requests
+      - name: personalize_allow_http
 '''

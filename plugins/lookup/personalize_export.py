@@ -24,6 +24,7 @@ description:
 author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
+  - contentstack.personalize.connection
   - contentstack.personalize.connection.PLUGINS
 options:
   _terms:
@@ -62,7 +63,7 @@ options:
         O(api_url), O(project_uid), O(authtoken) or O(oauth_token), O(organization_uid),
         O(validate_certs), O(timeout), O(rate_limit), O(max_retries), O(allow_http),
         O(listing_cache)) and an optional C(label) that names it in errors.
-      - Each mapping is complete on its own (no environment variable or C(contentstack_*) variable
+      - Each mapping is complete on its own (no environment variable or C(personalize_*) variable
         applies to it), and the other connection options of the lookup are ignored.
       - The projects are read concurrently, each paced by its own organization's rate limit, so
         two projects of two organizations take the time of the longer read instead of the sum.
@@ -79,7 +80,7 @@ options:
     default: false
 notes:
   - A connection option given as null (for example C(api_url=omitted_var | default(None))) counts
-    as not given, so the environment variable or the C(contentstack_*) variable applies.
+    as not given, so the C(personalize_*) variable or the environment variable applies.
   - Errors (bad options, an unknown term, an API error, an invalid O(query)) fail the task with a
     message that names the cause and never contains a token.
 requirements:
@@ -88,11 +89,18 @@ requirements:
 """
 
 EXAMPLES = r"""
-- name: The whole project in the portable form (one mapping)
+- name: The whole project in the portable form (one mapping), connection from personalize_* variables
   ansible.builtin.set_fact:
-    project: "{{ lookup('contentstack.personalize.personalize_export', 'all',
-                        api_url=personalize_api_url, project_uid=personalize_project_uid,
-                        authtoken=personalize_authtoken) }}"
+    project: "{{ lookup('contentstack.personalize.personalize_export', 'all') }}"
+  vars:
+    personalize_region: aws-eu
+    personalize_project_uid: 6650a1b2c3d4e5f601000001
+    personalize_authtoken: "{{ vault_personalize_authtoken }}"
+
+- name: Another project, connection options given to the lookup
+  ansible.builtin.set_fact:
+    other: "{{ lookup('contentstack.personalize.personalize_export', 'all',
+                      region='aws-na', project_uid=other_project_uid, oauth_token=vault_other_token) }}"
 
 - name: Custom attribute keys only, connection from CONTENTSTACK_* environment variables
   ansible.builtin.debug:

@@ -1,92 +1,157 @@
 # -*- coding: utf-8 -*-
 # Copyright: contentstack.personalize contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options, defined once for modules, action plugins and the lookup.
+"""The connection options, defined once.
 
-The names, types, defaults and environment variables here match
-``plugins/doc_fragments/connection.py`` (a unit test keeps them in step).
+Everything else follows from ``OPTIONS``: the modules' argspec (``CONNECTION_ARGSPEC``), and, written
+by ``tools/connection_options.py`` because Ansible reads them as static files, the doc fragment
+``plugins/doc_fragments/connection.py``, the connection options of both sides in the migrate role's
+``meta/argument_specs.yml``, the ``module_defaults`` of ``playbooks/apply.yml`` and the table in
+``docs/user-guide.md``. ``tests/unit/test_connection_drift.py`` fails when one of them drifts.
+
+An option's paragraphs use Ansible's markup (``O()`` names another option of this table); the first
+paragraph is the summary that the role's argument spec and the user guide show.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
-
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
-    DEFAULTS,
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    PersonalizeClient,
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import DEFAULTS, PersonalizeClient
+
+# The prefix of the variable that sets an option in the playbooks and the lookup (personalize_region, ...).
+VARIABLE_PREFIX = "personalize_"
+
+
+class Option(object):
+    """One connection option. ``connection=False`` marks an option that does not say where or as
+    whom a call goes (``listing_cache``): it is not given to the client, has no variable, and is not
+    an input of the migrate role, which sets it itself."""
+
+    def __init__(self, name, kind, description, default=None, no_log=False, env=None, connection=True):
+        self.name = name
+        self.type = kind
+        self.description = tuple(description)
+        self.default = default
+        self.no_log = no_log
+        self.env = env
+        self.connection = connection
+
+    @property
+    def variable(self):
+        return VARIABLE_PREFIX + self.name if self.connection else None
+
+    @property
+    def unset(self):
+        """The value a complete connection mapping holds for an option left out: the default, or an
+        empty string, which counts as not set and, unlike a missing key, lets no environment variable in."""
+        return self.default if self.default is not None else ""
+
+    def argspec(self):
+        spec = {"type": self.type}
+        if self.default is not None:
+            spec["default"] = self.default
+        if self.no_log:
+            spec["no_log"] = True
+        if self.env:
+            spec["fallback"] = (env_fallback, [self.env])
+        return spec
+
+
+OPTIONS = (
+    Option("region", "str", env="CONTENTSTACK_REGION", description=(
+        "Contentstack region whose Personalize Management API to use, one of V(aws-na) (the default), V(aws-eu),"
+        " V(aws-au), V(azure-na), V(azure-eu), V(gcp-na) or V(gcp-eu); the aliases V(na) and V(us) mean V(aws-na),"
+        " V(eu) means V(aws-eu), V(au) means V(aws-au). Case does not matter.",
+        "Ignored when O(api_url) is set.",
+    )),
+    Option("api_url", "str", env="CONTENTSTACK_PERSONALIZE_URL", description=(
+        "Base URL of the Personalize Management API, for a custom region or a local emulator, for example"
+        " V(https://personalize-api.contentstack.com). Takes precedence over O(region).",
+        "Must be C(http) or C(https) with a host and no query or fragment. Plain C(http) is accepted only for"
+        " a loopback host (V(localhost), 127.0.0.0/8, V(::1)) unless O(allow_http=true).",
+    )),
+    Option("project_uid", "str", env="CONTENTSTACK_PROJECT_UID", description=(
+        "The 24-character hexadecimal uid of the Personalize project, sent as the C(x-project-uid) header.",
+        "Needed by every project-scoped call (attributes, audiences, events, experiences).",
+    )),
+    Option("organization_uid", "str", env="CONTENTSTACK_ORGANIZATION_UID", description=(
+        "The Contentstack organization uid, sent as the C(organization_uid) header when set; it also keys the"
+        " shared rate limit.",
+        "Needed for project (organization level) calls. All processes working on one organization share its"
+        " rate budget.",
+    )),
+    Option("authtoken", "str", no_log=True, env="CONTENTSTACK_AUTHTOKEN", description=(
+        "A Contentstack user authtoken, sent as the C(authtoken) header. Give exactly one of O(authtoken)"
+        " and O(oauth_token).",
+        "Management tokens are not accepted by the Personalize Management API.",
+    )),
+    Option("oauth_token", "str", no_log=True, env="CONTENTSTACK_OAUTH_TOKEN", description=(
+        "An OAuth user access token (scopes C(personalize:read) or C(personalize:manage)), sent in the"
+        " C(authorization) header as C(Bearer <token>). Give exactly one of O(authtoken) and O(oauth_token).",
+        "Give the bare token, without C(Bearer).",
+    )),
+    Option("validate_certs", "bool", default=DEFAULTS["validate_certs"], env="CONTENTSTACK_VALIDATE_CERTS", description=(
+        "Whether to verify the server's TLS certificate.",
+    )),
+    Option("timeout", "int", default=DEFAULTS["timeout"], description=(
+        "Seconds to wait for a connection and for each response.",
+    )),
+    Option("rate_limit", "float", default=DEFAULTS["rate_limit"], env="CONTENTSTACK_RATE_LIMIT", description=(
+        "Requests per second this client allows itself, shared through a lock file by every process that uses"
+        " the same host and O(organization_uid) on this machine. V(0) turns pacing off.",
+        "The API allows 10 requests per second per organization.",
+    )),
+    Option("max_retries", "int", default=DEFAULTS["max_retries"], description=(
+        "How many times a failed call is retried (HTTP 429, 500, 502, 503, 504, connection errors and"
+        " timeouts), with exponential backoff and jitter, honouring C(Retry-After).",
+        "A create (POST) is retried only when it certainly did not reach the server; when its answer is lost"
+        " the module re-reads the object instead of sending it twice.",
+    )),
+    Option("allow_http", "bool", default=DEFAULTS["allow_http"], description=(
+        "Allow a plain C(http) O(api_url) to a host that is not loopback. Tokens then travel unencrypted;"
+        " meant for test networks only.",
+    )),
+    Option("listing_cache", "str", connection=False, description=(
+        "A key, unique to one run, under which the tasks and lookups of that run share the project's listings."
+        " One given it starts from the listings that earlier ones with the same key left (kept true after"
+        " their own writes) instead of listing those kinds again, and leaves its own for the next one. Check"
+        " mode reads them but never writes its predictions.",
+        "Only for a sequence of tasks that are the only writers of the project while they run, such as the"
+        " C(contentstack.personalize.migrate) role, which sets it. Without it every task lists what it needs.",
+        "The listings are kept in a private per-user directory (mode 0700) under the system's temporary"
+        " directory, hold no token, and are removed a day later.",
+    )),
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 
-# option name -> environment variable (modules read these through env_fallback).
-CONNECTION_ENV = {
-    "region": "CONTENTSTACK_REGION",
-    "api_url": "CONTENTSTACK_PERSONALIZE_URL",
-    "project_uid": "CONTENTSTACK_PROJECT_UID",
-    "organization_uid": "CONTENTSTACK_ORGANIZATION_UID",
-    "authtoken": "CONTENTSTACK_AUTHTOKEN",
-    "oauth_token": "CONTENTSTACK_OAUTH_TOKEN",
-    "validate_certs": "CONTENTSTACK_VALIDATE_CERTS",
-    "rate_limit": "CONTENTSTACK_RATE_LIMIT",
-}
+BY_NAME = dict((option.name, option) for option in OPTIONS)
+
+CONNECTION_ARGSPEC = dict((option.name, option.argspec()) for option in OPTIONS)
+
+# What the client takes, and what a playbook, the lookup's vars and each side of the migrate role set.
+CLIENT_OPTIONS = tuple(option.name for option in OPTIONS if option.connection)
 
 
-def _env(name):
-    return (env_fallback, [CONNECTION_ENV[name]])
+def complete_connection(given):
+    """Every client option of a connection mapping, those left out (or null) set to ``Option.unset``,
+    so that nothing from the CONTENTSTACK_* environment or another mapping can fill them. Other keys
+    (a project name, a label) are dropped."""
+    out = {}
+    for name in CLIENT_OPTIONS:
+        value = given.get(name)
+        out[name] = BY_NAME[name].unset if value is None else value
+    return out
 
 
-CONNECTION_ARGSPEC = {
-    "region": {"type": "str", "fallback": _env("region")},
-    "api_url": {"type": "str", "fallback": _env("api_url")},
-    "project_uid": {"type": "str", "fallback": _env("project_uid")},
-    "organization_uid": {"type": "str", "fallback": _env("organization_uid")},
-    "authtoken": {"type": "str", "no_log": True, "fallback": _env("authtoken")},
-    "oauth_token": {"type": "str", "no_log": True, "fallback": _env("oauth_token")},
-    "validate_certs": {"type": "bool", "default": DEFAULTS["validate_certs"],
-                       "fallback": _env("validate_certs")},
-    "timeout": {"type": "int", "default": DEFAULTS["timeout"]},
-    "rate_limit": {"type": "float", "default": DEFAULTS["rate_limit"], "fallback": _env("rate_limit")},
-    "max_retries": {"type": "int", "default": DEFAULTS["max_retries"]},
-    "allow_http": {"type": "bool", "default": DEFAULTS["allow_http"]},
-    "listing_cache": {"type": "str", "no_log": False},
-}
-
-CONNECTION_OPTIONS = tuple(CONNECTION_ARGSPEC)
-
-CONNECTION_MUTUALLY_EXCLUSIVE = [["authtoken", "oauth_token"]]
-
-
-def connection_argspec(**extra):
-    """A fresh copy of the connection argspec, merged with a module's own options."""
-    spec = copy.deepcopy(CONNECTION_ARGSPEC)
-    spec.update(extra)
-    return spec
-
-
-def connection_params(params):
-    """Only the connection options out of a module-params-like dict."""
-    return dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
+def _client(values):
+    return PersonalizeClient(**dict((name, values[name]) for name in CLIENT_OPTIONS if values.get(name) is not None))
 
 
 def client_from_module_params(params):
-    """Build the client from validated module params. Raises PersonalizeError."""
-    return PersonalizeClient.from_params(connection_params(params))
-
-
-def client_from_module(module):
-    """Build the client for an AnsibleModule, failing the module cleanly on a bad configuration."""
-    if not HAS_REQUESTS:
-        from ansible.module_utils.basic import missing_required_lib
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        return client_from_module_params(module.params)
-    except PersonalizeError as exc:
-        module.fail_json(msg=str(exc))
+    """Build the client from validated module params (or any mapping of options). Raises PersonalizeError."""
+    return _client(params)
 
 
 def client_from_plugin(get_option):
@@ -95,10 +160,10 @@ def client_from_plugin(get_option):
     Options the plugin does not define are left at the client's defaults. Raises
     PersonalizeError; the plugin turns it into AnsibleError.
     """
-    params = {}
-    for name in CONNECTION_OPTIONS:
+    values = {}
+    for name in CLIENT_OPTIONS:
         try:
-            params[name] = get_option(name)
+            values[name] = get_option(name)
         except KeyError:
-            params[name] = None
-    return PersonalizeClient.from_params(params)
+            values[name] = None
+    return _client(values)

@@ -25,7 +25,6 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROLE_SPECS = ROOT / "roles" / "migrate" / "meta" / "argument_specs.yml"
-ROLE_VARS = ROOT / "roles" / "migrate" / "vars" / "main.yml"
 SECRET_WORDS = ("token", "password", "secret")
 
 
@@ -94,9 +93,11 @@ def test_validate_certs_is_true_by_default_everywhere():
     assert inspect.signature(PersonalizeClient).parameters["validate_certs"].default is True
     assert PersonalizeClient(authtoken="csat-x-123456", rate_limit=0).validate_certs is True
     assert PersonalizeClient(authtoken="csat-x-123456", rate_limit=0, validate_certs=None).validate_certs is True
-    assert yaml.safe_load(ROLE_VARS.read_text())["_migrate_connection_keys"]["validate_certs"] is True
-    for fragment in (ModuleDocFragment.DOCUMENTATION, ModuleDocFragment.PLUGINS):
-        assert yaml.safe_load(fragment)["options"]["validate_certs"]["default"] is True
+    # what the role fills in for a side that leaves it out
+    assert options.complete_connection({})["validate_certs"] is True
+    # Plugins take the default from DOCUMENTATION too: PLUGINS adds only env and vars.
+    assert yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]["validate_certs"]["default"] is True
+    assert "default" not in yaml.safe_load(ModuleDocFragment.PLUGINS)["options"]["validate_certs"]
 
 
 def test_allow_http_is_false_by_default_everywhere():
@@ -106,7 +107,7 @@ def test_allow_http_is_false_by_default_everywhere():
                 assert spec.get("default") is False, (where, name)
     assert client_mod.DEFAULTS["allow_http"] is False
     assert inspect.signature(PersonalizeClient).parameters["allow_http"].default is False
-    assert yaml.safe_load(ROLE_VARS.read_text())["_migrate_connection_keys"]["allow_http"] is False
+    assert options.complete_connection({})["allow_http"] is False
 
 
 @pytest.mark.parametrize("url", [

@@ -1,5 +1,6 @@
 """Connection options: argspec, env fallbacks, doc fragment agreement, client builders."""
 
+import copy
 import json
 import os
 import subprocess
@@ -49,9 +50,10 @@ def clean_env(monkeypatch):
 
 
 def validate(params, **kw):
-    result = ArgumentSpecValidator(options.connection_argspec(**kw),
-                                   mutually_exclusive=options.CONNECTION_MUTUALLY_EXCLUSIVE).validate(params)
-    return result
+    """What a module's argspec does with the connection options (specs.module_spec merges them the same way)."""
+    spec = copy.deepcopy(options.CONNECTION_ARGSPEC)
+    spec.update(kw)
+    return ArgumentSpecValidator(spec).validate(params)
 
 
 # --------------------------------------------------------------------------- one definition
@@ -70,17 +72,19 @@ def test_secrets_are_no_log():
     assert no_log == ["authtoken", "oauth_token"]
 
 
-def test_mutually_exclusive():
-    assert options.CONNECTION_MUTUALLY_EXCLUSIVE == [["authtoken", "oauth_token"]]
-
-
-@pytest.mark.parametrize("doc", [DOC, PLUGIN_DOC], ids=["modules", "plugins"])
-def test_doc_fragment_matches_argspec(doc):
-    assert set(doc) == set(EXPECTED)
+def test_doc_fragment_matches_argspec():
+    assert set(DOC) == set(EXPECTED)
     for name, (typ, default, _env) in EXPECTED.items():
-        assert doc[name]["type"] == typ, name
-        assert doc[name].get("default") == default, name
-        assert doc[name]["description"], name
+        assert DOC[name]["type"] == typ, name
+        assert DOC[name].get("default") == default, name
+        assert DOC[name]["description"], name
+
+
+def test_plugin_fragment_adds_only_env_and_vars():
+    """Descriptions, types and defaults are written once, in DOCUMENTATION; plugins extend both."""
+    assert set(PLUGIN_DOC) <= set(EXPECTED)
+    for name, entry in PLUGIN_DOC.items():
+        assert set(entry) <= {"env", "vars"}, name
 
 
 def test_module_fragment_names_each_env_var():
@@ -91,18 +95,11 @@ def test_module_fragment_names_each_env_var():
 
 def test_plugin_fragment_reads_env_and_vars():
     for name, (_typ, _default, env) in EXPECTED.items():
-        entry = PLUGIN_DOC[name]
+        entry = PLUGIN_DOC.get(name, {})
         envs = [e["name"] for e in entry.get("env", [])]
         assert envs == ([env] if env else []), name
-        assert [v["name"] for v in entry["vars"]] == ["contentstack_" + (
-            "personalize_url" if name == "api_url" else name)], name
-
-
-def test_connection_argspec_returns_a_copy():
-    spec = options.connection_argspec(name={"type": "str", "required": True})
-    spec["region"]["default"] = "eu"
-    assert "name" in spec and "name" not in options.CONNECTION_ARGSPEC
-    assert "default" not in options.CONNECTION_ARGSPEC["region"]
+        # One variable scheme: personalize_<option>; listing_cache is the role's, with no variable.
+        assert [v["name"] for v in entry.get("vars", [])] == ([] if name == "listing_cache" else ["personalize_" + name]), name
 
 
 # --------------------------------------------------------------------------- validation + env
@@ -131,9 +128,14 @@ def test_task_value_wins_over_env(monkeypatch):
     assert options.client_from_module_params(p).base_url == "http://127.0.0.1:9"
 
 
-def test_both_tokens_are_rejected_by_the_argspec():
+def test_both_tokens_are_rejected_by_the_client():
+    """Exclusivity is the client's check (specs.py says why), so a token from the environment and
+    one from the task are refused too, with a message that holds neither."""
     result = validate({"authtoken": TOKEN, "oauth_token": "csoa-x-123456"})
-    assert any("mutually exclusive" in m for m in result.error_messages)
+    assert result.error_messages == []
+    with pytest.raises(PersonalizeError) as err:
+        options.client_from_module_params(result.validated_parameters)
+    assert "mutually exclusive" in str(err.value) and TOKEN not in str(err.value)
 
 
 def test_client_from_module_params_ignores_module_options():
@@ -141,26 +143,34 @@ def test_client_from_module_params_ignores_module_options():
     assert isinstance(options.client_from_module_params(p), PersonalizeClient)
 
 
-def test_connection_params_picks_only_connection_options():
-    got = options.connection_params({"authtoken": TOKEN, "name": "n", "state": "present"})
-    assert set(got) == set(EXPECTED) and got["authtoken"] == TOKEN
-
-
-class FakeModule:
-    def __init__(self, params):
-        self.params = params
-
-    def fail_json(self, **kw):
-        raise RuntimeError(kw["msg"])
-
-
-def test_client_from_module_fails_the_module_cleanly():
+def test_client_from_module_params_refuses_a_bad_configuration_without_the_token():
     p = validate({"authtoken": TOKEN, "region": "atlantis"}).validated_parameters
-    with pytest.raises(RuntimeError) as err:
-        options.client_from_module(FakeModule(p))
+    with pytest.raises(PersonalizeError) as err:
+        options.client_from_module_params(p)
     assert "unknown region" in str(err.value) and TOKEN not in str(err.value)
     good = validate({"authtoken": TOKEN}).validated_parameters
-    assert options.client_from_module(FakeModule(good)).base_url == REGIONS["aws-na"]
+    assert options.client_from_module_params(good).base_url == REGIONS["aws-na"]
+
+
+# --------------------------------------------------------------------------- complete mappings (the role)
+def test_complete_connection_fills_every_client_option_and_drops_the_rest():
+    got = options.complete_connection({"api_url": "http://127.0.0.1:9", "oauth_token": TOKEN, "max_retries": 0,
+                                       "project_name": "p", "region": None, "listing_cache": "k"})
+    assert set(got) == set(EXPECTED) - {"listing_cache"}
+    assert (got["api_url"], got["oauth_token"], got["max_retries"]) == ("http://127.0.0.1:9", TOKEN, 0)
+    # left out (or null): the default, or "" so that no fallback applies
+    assert (got["region"], got["authtoken"], got["project_uid"]) == ("", "", "")
+    assert (got["validate_certs"], got["allow_http"], got["timeout"], got["rate_limit"]) == (True, False, 30, 10)
+
+
+def test_a_complete_mapping_lets_no_environment_variable_in(monkeypatch):
+    monkeypatch.setenv("CONTENTSTACK_AUTHTOKEN", "csat-from-the-env-123456")
+    monkeypatch.setenv("CONTENTSTACK_PROJECT_UID", PROJECT)
+    monkeypatch.setenv("CONTENTSTACK_RATE_LIMIT", "0.5")
+    p = validate(options.complete_connection({"oauth_token": TOKEN})).validated_parameters
+    assert (p["authtoken"], p["project_uid"], p["rate_limit"]) == ("", "", 10)
+    client = options.client_from_module_params(p)
+    assert client.project_uid is None and client.base_url == REGIONS["aws-na"]
 
 
 # --------------------------------------------------------------------------- plugins
@@ -179,7 +189,7 @@ def test_client_from_plugin_uses_get_option_and_tolerates_missing_options():
 
 def test_client_from_plugin_propagates_bad_options():
     with pytest.raises(PersonalizeError) as err:
-        options.client_from_plugin(lambda name: {"authtoken": TOKEN, "oauth_token": "csoa-y-123456"}.get(name))
+        options.client_from_plugin({"authtoken": TOKEN, "oauth_token": "csoa-y-123456"}.get)
     assert "mutually exclusive" in str(err.value)
     assert TOKEN not in str(err.value)
 
@@ -189,15 +199,17 @@ def ansible_doc(plugin_type, name):
                ANSIBLE_NOCOLOR="1")
     exe = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
     proc = subprocess.run([exe, "-t", plugin_type, "--json", name], capture_output=True, text=True,
-                          env=env, timeout=120)
+                          env=env, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)[name]["doc"]["options"]
 
 
 def test_ansible_loads_the_plugin_fragment_for_the_lookup():
     opts = ansible_doc("lookup", "contentstack.personalize.personalize_export")
-    for name, (_typ, _default, env) in EXPECTED.items():
+    for name, (typ, default, env) in EXPECTED.items():
         assert name in opts, name
-        assert [v["name"] for v in opts[name].get("vars", [])], name
+        assert (opts[name]["type"], opts[name].get("default")) == (typ, default), name
+        assert opts[name]["description"] == DOC[name]["description"], name
+        assert [v["name"] for v in opts[name].get("vars", [])] == ([] if name == "listing_cache" else ["personalize_" + name]), name
         if env:
             assert [e["name"] for e in opts[name]["env"]] == [env]
