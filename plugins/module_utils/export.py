@@ -20,22 +20,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     is_preset,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
-from ansible_collections.contentstack.personalize.plugins.module_utils.versions import export_version
-
-
-def live_and_draft(raw_versions):
-    """(live, draft): an experience's live version (ACTIVE or PAUSED) and its DRAFT, each None
-    when there is none; archived versions are history. The API keeps at most one of each; should
-    a listing hold more, the first wins. The status is read in any case, so portable versions
-    (``active``, ``draft``) choose alike. The export, the copy plan and the uid map choose here."""
-    live = draft = None
-    for version in raw_versions or []:
-        status = str(version.get("status") or "").upper()
-        if status in ("ACTIVE", "PAUSED") and live is None:
-            live = version
-        elif status == "DRAFT" and draft is None:
-            draft = version
-    return live, draft
+from ansible_collections.contentstack.personalize.plugins.module_utils.versions import export_version, live_and_draft
 
 
 # What each term needs listed to export its references.

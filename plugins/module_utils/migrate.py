@@ -17,7 +17,7 @@ import copy
 import fnmatch
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.compare import compare_items
-from ansible_collections.contentstack.personalize.plugins.module_utils.export import live_and_draft, portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL, LOAD_ORDER
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     Indexes,
@@ -26,7 +26,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     uses_lytics_attributes,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
-from ansible_collections.contentstack.personalize.plugins.module_utils.versions import normalize_spec
+from ansible_collections.contentstack.personalize.plugins.module_utils.versions import live_and_draft, normalize_spec
 
 ACTIVATIONS = ("mirror", "draft", "all")
 DEFAULT_LIMITS = {"attributes": 100, "events": 100, "audiences": 100, "experiences": 100,

@@ -291,13 +291,20 @@ class Step:
 
 
 def live_and_draft(raw_versions):
-    """(the live version, the draft) of a raw version list, in any order; each raw or None.
+    """(the live version, the draft) of a version list, in any order; each None when there is none.
 
-    Live means ACTIVE or PAUSED. The API keeps at most one of each; this is the one place that
-    chooses them."""
-    live = [v for v in raw_versions or [] if v.get("status") in LIVE]
-    draft = [v for v in raw_versions or [] if v.get("status") == "DRAFT"]
-    return (live[0] if live else None), (draft[0] if draft else None)
+    Live means active or paused; archived versions are history. The API keeps at most one of each;
+    should a listing hold more, the first wins. The status is read in any case, so raw (``ACTIVE``)
+    and portable (``active``) versions choose alike. This is the one place that chooses them: the
+    version writes, the export, the copy plan and the uid map all ask here."""
+    live = draft = None
+    for version in raw_versions or []:
+        status = str(version.get("status") or "").upper()
+        if status in LIVE and live is None:
+            live = version
+        elif status == "DRAFT" and draft is None:
+            draft = version
+    return live, draft
 
 
 def _current(raw_versions, exp_type, idx, where=None):

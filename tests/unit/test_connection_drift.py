@@ -45,7 +45,7 @@ def test_argspec_follows_the_definition():
         assert spec["type"] == option.type and spec.get("default") == option.default, option.name
         assert bool(spec.get("no_log")) == option.no_log, option.name
         assert (spec["fallback"][1] if "fallback" in spec else None) == ([option.env] if option.env else None)
-    for module in specs.KIND_OF_MODULE:
+    for module in specs.MODULES:
         argspec = specs.module_spec(module)["argument_spec"]
         assert all(argspec[name] == spec for name, spec in options.CONNECTION_ARGSPEC.items()), module
 

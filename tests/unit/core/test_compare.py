@@ -9,7 +9,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.compare i
     diff_fields,
     differences,
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils.export import live_and_draft, portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.versions import live_and_draft
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate import build_plan, compare, uid_map
 
 HOMEPAGE = "Homepage Hero by Loyalty"

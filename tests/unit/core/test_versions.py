@@ -22,6 +22,12 @@ def raw_versions(source_raw, name):
     return by(source_raw["versions"], "name", name)["versions"]
 
 
+
+def live_draft_pairs(raw_list, exp_type, idx, where=None):
+    """(live, draft) as (raw, portable) pairs, as the version plan sees them."""
+    return tuple((raw, vers.export_version(raw, exp_type, idx, where) if raw else None)
+                 for raw in vers.live_and_draft(raw_list))
+
 def test_export_then_body_gives_back_the_raw_version(source_raw, idx):
     for name, exp_type in ((HOMEPAGE, "segmented"), ("Checkout Button Color Test", "ab_test")):
         for raw in [v for v in raw_versions(source_raw, name) if v["status"] != "ARCHIVED"]:
@@ -96,7 +102,7 @@ def test_an_ambiguous_audience_name_is_an_error_where_the_version_names_it(sourc
 def test_the_fixture_experiences_plan_no_call_when_desired_as_they_are(source_raw, idx):
     for entry in source_raw["versions"]:
         exp_type = "ab_test" if "Test" in entry["name"] else "segmented"
-        (live_raw, live), (draft_raw, draft) = vers.current_versions(entry["versions"], exp_type, idx, entry["name"])
+        (live_raw, live), (draft_raw, draft) = live_draft_pairs(entry["versions"], exp_type, idx, entry["name"])
         desired = [v for v in (live, draft) if v]
         steps, before, after = vers.plan(entry["name"], exp_type, entry["versions"], desired, idx, exact=True)
         assert steps == [] and before == after == desired
@@ -104,11 +110,11 @@ def test_the_fixture_experiences_plan_no_call_when_desired_as_they_are(source_ra
 
 def test_a_paused_live_version_is_resumed_and_a_draft_updated_in_place(source_raw, idx):
     current = raw_versions(source_raw, "Summer Sale Banner")
-    live = vers.current_versions(current, "segmented", idx)[0][1]
+    live = live_draft_pairs(current, "segmented", idx)[0][1]
     steps = vers.plan("s", "segmented", current, [dict(live, status="active")], idx)[0]
     assert [(s.op, s.body["status"], s.describe()) for s in steps] == [("put", "ACTIVE", "resume the live version")]
     homepage = raw_versions(source_raw, HOMEPAGE)
-    (live_raw, live), (draft_raw, draft) = vers.current_versions(homepage, "segmented", idx)
+    (live_raw, live), (draft_raw, draft) = live_draft_pairs(homepage, "segmented", idx)
     assert live_raw["status"] == "ACTIVE"
     fewer = dict(draft, variants=draft["variants"][:2])
     steps = vers.plan("h", "segmented", homepage, [live, fewer], idx)[0]
