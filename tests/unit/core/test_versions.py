@@ -112,7 +112,7 @@ def test_a_paused_live_version_is_resumed_and_a_draft_updated_in_place(source_ra
     current = raw_versions(source_raw, "Summer Sale Banner")
     live = live_draft_pairs(current, "segmented", idx)[0][1]
     steps = vers.plan("s", "segmented", current, [dict(live, status="active")], idx)[0]
-    assert [(s.op, s.body["status"], s.describe()) for s in steps] == [("put", "ACTIVE", "resume the live version")]
+    assert [(s.op, s.body["status"], s.why) for s in steps] == [("put", "ACTIVE", "resume the live version")]
     homepage = raw_versions(source_raw, HOMEPAGE)
     (live_raw, live), (draft_raw, draft) = live_draft_pairs(homepage, "segmented", idx)
     assert live_raw["status"] == "ACTIVE"
