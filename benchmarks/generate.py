@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Synthetic Personalize projects for the benchmarks, shaped like the retail seed.
 
 Deterministic: the same size and seed always give the same JSON. The output is an emulator seed
@@ -185,7 +185,7 @@ def _rule(rng, attributes):
 
 def _combination(rng, attributes, depth, budget):
     rules = []
-    for _ in range(rng.randint(1, 4 if depth == 0 else 3)):
+    for _i in range(rng.randint(1, 4 if depth == 0 else 3)):
         if budget[0] <= 0:
             break
         if depth < 2 and rng.random() < (0.3 if depth == 0 else 0.15):
@@ -255,7 +255,7 @@ class _History:
         rng = self.rng
         if not self.variants:
             count = rng.randint(2, 4) if self.kind == "AB_TEST" else rng.randint(1, 4)
-            for _ in range(count):
+            for _i in range(count):
                 self.variants.append(self._new_variant())
         else:
             if len(self.variants) > (2 if self.kind == "AB_TEST" else 1) and rng.random() < 0.4:
@@ -283,7 +283,7 @@ class _History:
         if self.kind == "AB_TEST":
             split = _split(self.rng, len(self.variants))
             variants = [{"__type": "ABTestVariant", "shortUid": s, "name": n, "trafficDistribution": t}
-                        for (s, n, _, _), t in zip(self.variants, split)]
+                        for (s, n, _auds, _match), t in zip(self.variants, split)]
             return {"variants": variants, "metrics": copy.deepcopy(self.metrics),
                     "targeting": copy.deepcopy(self.targeting)}
         variants = [{"__type": "SegmentedVariant", "shortUid": s, "name": n, "audiences": list(a),
@@ -310,7 +310,7 @@ def _version_plan(rng, experiences, versions):
             start = paused // 3
             plans.append([0, "PAUSED" if j < paused else "ACTIVE", start <= j < start + with_draft])
     live_idx = [i for i, p in enumerate(plans) if p[1]]
-    for _ in range(archived):
+    for _i in range(archived):
         plans[rng.choice(live_idx)][0] += 1
     rng.shuffle(plans)
     return plans
@@ -332,7 +332,7 @@ def _experiences(rng, uids, count, versions, audiences, events):
         names.add(name)
         history = _History(rng, kind, audiences, events)
         vers = []
-        for _ in range(archived):
+        for _i in range(archived):
             vers.append(dict(history.step(), uid=uids(), status="ARCHIVED"))
         if live:
             vers.append(dict(history.step(), uid=uids(), status=live))
@@ -464,7 +464,7 @@ def _count_rules(node):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--size", default="L", choices=sorted(SIZES) + ["S"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-o", "--output", help="write the emulator seed (JSON) here")

@@ -9,7 +9,6 @@ once per worker. The largest single-process RSS is kept too.
 
 import os
 import threading
-import time
 
 
 def _children_of(pid):

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Benchmark of the copy role (playbooks/migrate.yml) against the local emulator.
 
 For each work size and mode it starts the emulator(s), runs ansible-playbook twice (a first copy,
@@ -321,7 +321,7 @@ class Bench:
     def phase(self, phase, src, dst, inventory):
         pairs = self.states(src, dst)
         mins = [minimal.minimal_calls(s, d) for s, d in pairs]
-        resources = [minimal.resources_managed(s) for s, _ in pairs]
+        resources = [minimal.resources_managed(s) for s, _dest in pairs]
         marks = (src.mark(), dst.mark())
         run_dir = self.workdir / phase
         run_dir.mkdir()
@@ -350,7 +350,7 @@ class Bench:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     env=env, cwd=str(run_dir))
             with TreeSampler(proc.pid) as mem:
-                _, status, usage = os.wait4(proc.pid, 0)
+                _pid, status, usage = os.wait4(proc.pid, 0)
             wall = time.monotonic() - t0
             ended = time.time()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -452,8 +452,8 @@ def goals(rows):
 
     r = find("L", "rate10", "first")
     add("L first copy at 10 req/s: wall <= 1.10 x floor (minimal calls / rate), 0 failures from 429", r,
-        r and "%.2f x (%.1f s / %.1f s), %d 429s, rc %d" % (r["wall_over_floor"], r["wall_s"], r["floor_s"],
-                                                         r["throttled"], r["rc"]),
+        r and "%.2f x (%.1f s / %.1f s), %d 429s, rc %d" % (
+            r["wall_over_floor"], r["wall_s"], r["floor_s"], r["throttled"], r["rc"]),
         "1.10", r and r["wall_over_floor"] <= 1.10 and r["rc"] == 0)
     r = find("L", "rate10", "rerun")
     writes = r and r["calls"]["destination"]["writes"] + r["calls"]["source"]["writes"]
@@ -481,8 +481,8 @@ def goals(rows):
         r = find("L", "rate10", phase) or find("L", "unlimited", phase)
         made = r and r["calls"]["source"]["total"] + r["calls"]["destination"]["total"]
         add("calls made <= 1.05 x minimal calls for L (%s)" % label, r,
-            r and "%.3f x (%d / %d)" % (r["calls_over_minimal"], made,
-                                       r["minimal"]["source"] + r["minimal"]["destination"]),
+            r and "%.3f x (%d / %d)" % (
+                r["calls_over_minimal"], made, r["minimal"]["source"] + r["minimal"]["destination"]),
             "1.05", r and r["calls_over_minimal"] <= 1.05)
     return out
 
@@ -564,7 +564,7 @@ def machine():
         pass
     try:
         ansible = subprocess.run([str(pathlib.Path(venv_python()).parent / "ansible-playbook"), "--version"],
-                                 capture_output=True, text=True, timeout=60).stdout.splitlines()[0]
+                                 capture_output=True, text=True, timeout=60, check=False).stdout.splitlines()[0]
     except Exception:  # pragma: no cover - informational only
         ansible = "unknown"
     try:
@@ -572,17 +572,17 @@ def machine():
     except OSError:
         load = None
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=str(ROOT)).stdout.strip()
+                            cwd=str(ROOT), check=False).stdout.strip()
     # Others' uncommitted changes to the code under test, if any (the run measures the working tree).
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "plugins", "roles", "playbooks"],
-                           capture_output=True, text=True, cwd=str(ROOT)).stdout.split("\n")
+                           capture_output=True, text=True, cwd=str(ROOT), check=False).stdout.split("\n")
     return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "ansible": ansible,
             "kernel": platform.release(), "loadavg_at_start": load, "commit": commit,
             "uncommitted": [line[3:] for line in dirty if line.strip()]}
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help="comma list of %s" % ", ".join(SIZES))
     parser.add_argument("--modes", default=",".join(MODES), help="comma list of %s" % ", ".join(MODES))
     parser.add_argument("--quick", action="store_true", help="S only, unlimited (smoke test)")

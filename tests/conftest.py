@@ -110,7 +110,7 @@ def ansible_playbook(tmp_path):
         if extra_vars:
             cmd += ["-e", json.dumps(extra_vars)]
         cmd += list(args)
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=environ, cwd=str(workdir), timeout=900)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=environ, cwd=str(workdir), timeout=900, check=False)
         records = json.loads(capture.read_text()) if capture.exists() else []
         return PlaybookRun(proc, records)
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """make changelog: CHANGELOG.rst from changelogs/changelog.yaml and the unreleased fragments.
 
 antsibull-changelog renders only released versions, and a release moves the fragments into

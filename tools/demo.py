@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """make demo: the main job on the embedded default.
 
 Starts two emulator processes on 127.0.0.1 acting as two regions (aws-na holding the retail source

@@ -18,7 +18,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import client as client_mod
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     REGIONS,
     PersonalizeClient,
@@ -379,7 +378,7 @@ def test_extract_message_order(body, message, errors):
 
 
 def test_extract_message_truncates_raw_bodies():
-    msg, _ = extract_message("x" * 5000)
+    msg, _errors = extract_message("x" * 5000)
     assert len(msg) < 400 and msg.endswith("...")
 
 
@@ -668,7 +667,7 @@ def test_lost_put_is_resent_and_converges(fresh):
 def test_emulator_reset_fault_on_get_is_retried(fresh):
     fresh.configure(faults={"seed": 3, "reset": 0.5})
     c = src(fresh, max_retries=10)
-    for _ in range(6):
+    for _i in range(6):
         assert isinstance(c.get("/events"), list)
     assert c.stats["retries"] >= 1
 
@@ -680,7 +679,7 @@ def test_client_paces_through_the_shared_limiter(stub, tmp_path):
     assert c.limiter.shared and c.limiter.key == c.rate_limit_key
     assert c.limiter.burst == 10  # half a second of the rate may go at once
     start = time.monotonic()
-    for _ in range(16):
+    for _i in range(16):
         c.get("/attributes")
     # 10 at once, then 6 more at 1/20 s intervals
     assert time.monotonic() - start >= 6 / 20.0 - 0.02
@@ -718,10 +717,10 @@ def test_two_processes_of_one_organization_stay_under_the_rate(tmp_path, capsys)
         mark = e.mark()
         procs = [subprocess.Popen([sys.executable, "-c", HAMMER, e.url, str(tmp_path / "rl"),
                                    repr(start), repr(seconds)], stdout=subprocess.PIPE, text=True, env=env)
-                 for _ in range(2)]
+                 for _i in range(2)]
         stats = []
         for p in procs:
-            out, _ = p.communicate(timeout=60)
+            out, _err = p.communicate(timeout=60)
             assert p.returncode == 0
             stats.append(json.loads(out))
         log = e.log(mark)

@@ -117,7 +117,7 @@ def test_attributes_crud_and_presets(api):
     assert a["__type"] == "CUSTOM" and a["description"] == "" and "extra" not in a
     assert_server_fields(a)
     b = api.ok("PUT", "/attributes/" + a["uid"], {"key": "shoe_size_eu", "name": "Shoe size (EU)",
-                                                   "description": "EU sizes"})
+                                                  "description": "EU sizes"})
     assert b["key"] == "shoe_size_eu" and b["createdAt"] == a["createdAt"]
     assert api.delete("/attributes/" + a["uid"]).status_code == 204
     assert a["uid"] not in [x["uid"] for x in api.ok("GET", "/attributes")]
@@ -192,7 +192,7 @@ def test_experiences_list_get_create_update_delete(api):
     assert versions[0]["status"] == "DRAFT" and versions[0]["variants"] == []
     assert api.ok("GET", "/experiences-priority")["priorityOrder"][-1] == x["uid"]
     upd = api.ok("PUT", "/experiences/" + x["uid"], {"name": "Renamed", "description": "d",
-                                                    "__type": "SEGMENTED", "tags": ["t"]})
+                                                     "__type": "SEGMENTED", "tags": ["t"]})
     assert upd["name"] == "Renamed" and upd["tags"] == ["t"]
     assert api.delete("/experiences/" + x["uid"]).status_code == 204
     assert api.get("/experiences/" + x["uid"]).status_code == 404

@@ -18,7 +18,7 @@ def test_rate_limit_429_with_and_without_retry_after(emu, api):
     emu.configure(rate_limit=5)
     m = emu.mark()
     codes, retry = [], []
-    for _ in range(14):
+    for _i in range(14):
         r = api.get("/events")
         codes.append(r.status_code)
         if r.status_code == 429:
@@ -54,7 +54,7 @@ def test_client_pacing_at_the_rate_never_sees_429(emu, api):
 
 def test_rate_limit_zero_is_unlimited(emu, api):
     emu.configure(rate_limit=0)
-    assert all(api.get("/events").status_code == 200 for _ in range(40))
+    assert all(api.get("/events").status_code == 200 for _i in range(40))
 
 
 # ------------------------------------------------------------------ faults
@@ -100,7 +100,7 @@ def test_latency_fault(emu, api):
 
 def test_burst_429(emu, api):
     emu.configure(faults={"burst_429": 3})
-    rs = [api.get("/events") for _ in range(4)]
+    rs = [api.get("/events") for _i in range(4)]
     assert [r.status_code for r in rs] == [429, 429, 429, 200]
     assert len({r.headers.get("Retry-After") is None for r in rs[:3]}) == 2
     assert [e["fault"] for e in emu.log()[-4:]] == ["burst_429"] * 3 + [None]
@@ -108,9 +108,9 @@ def test_burst_429(emu, api):
 
 def test_faults_are_seeded(emu, api):
     runs = []
-    for _ in range(2):
+    for _i in range(2):
         emu.configure(faults={"seed": 42, "error_500": 0.5})
-        runs.append([api.get("/events").status_code for _ in range(16)])
+        runs.append([api.get("/events").status_code for _j in range(16)])
     assert runs[0] == runs[1] and set(runs[0]) == {200, 500}
 
 

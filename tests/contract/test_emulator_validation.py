@@ -43,7 +43,7 @@ def seg(**changes):
 
 def abv(t1=50, t2=50, **extra):
     return dict({"status": "DRAFT", "variants": [dict(AB, trafficDistribution=t1),
-                                                  dict(AB, name="b", trafficDistribution=t2)]}, **extra)
+                                                 dict(AB, name="b", trafficDistribution=t2)]}, **extra)
 
 
 V_X4 = "/experiences/%s/versions/%s" % (X4, X4_DRAFT)
@@ -77,7 +77,8 @@ CASES = [
     ("aud-custom-not-objectid", "POST", "/audiences", aud(attribute={"__type": "CustomAttributeReference", "ref": "loyalty_tier"}), 400, "attribute.ref"),
     ("aud-options-missing", "POST", "/audiences", aud(attributeMatchOptions=DROP), 400, "attributeMatchOptions"),
     ("aud-options-type", "POST", "/audiences", aud(attributeMatchOptions={"__type": "NumberMatchOptions", "value": 3}), 400, "attributeMatchOptions.__type"),
-    ("aud-options-value-type", "POST", "/audiences", aud(attributeMatchOptions={"__type": "StringMatchOptions", "value": 3}), 400, "attributeMatchOptions.value"),
+    ("aud-options-value-type", "POST", "/audiences", aud(attributeMatchOptions={"__type": "StringMatchOptions", "value": 3}), 400,
+     "attributeMatchOptions.value"),
     ("aud-invert-type", "POST", "/audiences", aud(invertCondition="yes"), 400, "invertCondition"),
     ("aud-create-lytics", "POST", "/audiences", {"name": "L", "source": "lytics", "slug": "s"}, 400, "source"),
     ("aud-delete-lytics", "DELETE", "/audiences/" + LYTICS, None, 400, "uid"),

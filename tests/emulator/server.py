@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Local emulator of the Contentstack Personalize Management API.
 
 Standard library only. Run:

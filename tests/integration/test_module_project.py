@@ -251,7 +251,7 @@ def test_wrong_organization_or_token_is_clear(emu, ansible_playbook):
                               "may read the projects of organization " + FRESH_ORG]),
     }
     plays = []
-    for name, (org, token, check, _, _) in cases.items():
+    for name, (org, token, check, _status, _words) in cases.items():
         p = play(emu, [failing(name, M, {"name": "Denied"})], org=org, token=token)
         p["name"] = name
         plays.append(p)
@@ -260,7 +260,7 @@ def test_wrong_organization_or_token_is_clear(emu, ansible_playbook):
     run = ansible_playbook(plays)
     assert run.rc == 0, run.stdout + run.stderr
     log = emu.log()
-    for name, (org, token, _, status, words) in cases.items():
+    for name, (org, token, _check, status, words) in cases.items():
         assert run.task(name)["status"] == "failed", name
         msg = run.result(name)["msg"]
         assert msg.startswith("project 'Denied': "), msg

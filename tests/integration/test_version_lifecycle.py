@@ -62,7 +62,7 @@ def test_version_lifecycle(emulator, ansible_playbook):
     path = "/experiences/%s/versions" % exp_uid
 
     # Every step re-run writes nothing and reports no change.
-    for name, _ in steps:
+    for name, _args in steps:
         if not name.startswith("check "):
             assert res(name)["changed"] is True, name
             assert res(name + " again")["changed"] is False, (name, res(name + " again"))

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """The long form of the reliability suite (issue 7): seeded fault runs and kill points.
 
     .venv/bin/python tests/reliability/fault_suite.py --seeds 20            # fault runs

@@ -40,7 +40,7 @@ def test_rate_zero_or_none_is_off(tmp_path):
         lim = SharedRateLimiter("host|org", rate, directory=str(tmp_path))
         clock = fake(lim)
         assert not lim.enabled
-        assert [lim.acquire() for _ in range(5)] == [0.0] * 5
+        assert [lim.acquire() for _i in range(5)] == [0.0] * 5
         assert clock.slept == []
     assert os.listdir(tmp_path) == []
 
@@ -48,7 +48,7 @@ def test_rate_zero_or_none_is_off(tmp_path):
 def test_slots_are_spaced_by_one_over_rate(tmp_path):
     lim = SharedRateLimiter("host|org", 10, directory=str(tmp_path), burst=1)
     clock = fake(lim)
-    for _ in range(4):
+    for _i in range(4):
         lim.acquire()
     assert clock.slept == [0.1, 0.2, 0.3]
     assert lim.waited == pytest.approx(0.6)
@@ -63,7 +63,7 @@ def test_default_burst_is_half_a_second_of_the_rate(tmp_path):
 def test_burst_requests_go_at_once_then_the_rate_holds(tmp_path):
     lim = SharedRateLimiter("k", 10, directory=str(tmp_path), burst=5)
     clock = fake(lim)
-    for _ in range(8):
+    for _i in range(8):
         lim.acquire()
     # five at once, then one every 0.1 s (the clock does not move: the sleeps are offsets)
     assert clock.slept == [0.1, 0.2, 0.3]
@@ -72,14 +72,14 @@ def test_burst_requests_go_at_once_then_the_rate_holds(tmp_path):
 def test_idle_time_is_banked_up_to_the_burst_only(tmp_path):
     lim = SharedRateLimiter("k", 10, directory=str(tmp_path), burst=3)
     clock = fake(lim)
-    for _ in range(3):
+    for _i in range(3):
         lim.acquire()
     clock.now += 0.15  # a short pause (between two tasks): banks one slot and a half
     lim.acquire()
     lim.acquire()
     assert clock.slept == [0.05]
     clock.now += 5.0  # a long pause banks no more than the burst
-    for _ in range(4):
+    for _i in range(4):
         lim.acquire()
     assert clock.slept == [0.05, 0.1]
 
@@ -87,7 +87,7 @@ def test_idle_time_is_banked_up_to_the_burst_only(tmp_path):
 def test_over_any_long_run_the_rate_is_kept(tmp_path):
     lim = SharedRateLimiter("k", 10, directory=str(tmp_path), burst=5)
     clock = fake(lim)
-    for _ in range(100):
+    for _i in range(100):
         lim.acquire()
     # 100 requests: the first 5 at once, then 95 more at 0.1 s intervals
     assert max(clock.slept) == pytest.approx(9.5)
@@ -194,10 +194,10 @@ def test_separate_processes_share_one_budget(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     start = time.time() + 0.8
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), repr(start), "10"],
-                              stdout=subprocess.PIPE, text=True, env=env) for _ in range(3)]
+                              stdout=subprocess.PIPE, text=True, env=env) for _i in range(3)]
     stamps = []
     for p in procs:
-        out, _ = p.communicate(timeout=30)
+        out, _err = p.communicate(timeout=30)
         assert p.returncode == 0
         stamps += [float(x) for x in out.split()]
     stamps.sort()

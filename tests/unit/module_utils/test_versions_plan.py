@@ -49,7 +49,7 @@ def test_equal_live_content_is_a_no_op_and_status_change_resends_variants():
 def test_locked_live_gets_a_new_draft_then_activation_keeping_short_uids_by_name():
     current = [raw("v1", "ACTIVE", GOLD)]
     gold_without_id = {"name": "Gold", "audiences": ["Gold"]}
-    steps, _, after = vers.plan("x", "segmented", current, [seg("active", gold_without_id, {"name": "Silver", "audiences": ["Silver"]})], idx())
+    steps, _before, after = vers.plan("x", "segmented", current, [seg("active", gold_without_id, {"name": "Silver", "audiences": ["Silver"]})], idx())
     assert ops(steps) == [("post", None, "DRAFT"), ("put", "new", "ACTIVE")]
     sent = steps[0].body["variants"]
     assert sent[0]["shortUid"] == "0" and "shortUid" not in sent[1]
