@@ -395,15 +395,15 @@ def test_auth_api_key_permissions_and_branch(emu, cma):
 
 def test_rate_limit_shared_with_personalize_or_own(emu, cma, api):
     emu.configure(rate_limit=3)
-    assert [api.get("/events").status_code for _ in range(3)] == [200] * 3
+    assert [api.get("/events").status_code for _n in range(3)] == [200] * 3
     r = cma.get("/v3/content_types")
     error(r, 429)
     assert emu.log()[-1]["api"] == "cma" and emu.log()[-1]["org"] == SOURCE_ORG
     # another organization's stack has its own bucket
     assert Cma(emu.url, token=DEST_TOKEN, stack=DEST_STACK).get("/v3/content_types").status_code == 200
     emu.configure(rate_limit=3, cma_rate_limit=2)
-    assert [api.get("/events").status_code for _ in range(3)] == [200] * 3
-    assert [cma.get("/v3/content_types").status_code for _ in range(3)] == [200, 200, 429]
+    assert [api.get("/events").status_code for _n in range(3)] == [200] * 3
+    assert [cma.get("/v3/content_types").status_code for _n in range(3)] == [200, 200, 429]
     assert emu.state()["config"]["cma_rate_limit"] == 2
 
 

@@ -500,7 +500,7 @@ class CmaState:
         return ev
 
     def delete_entry_variant(self, stack, ct, entry, vuid, q):
-        loc, _ = self._one_entry_variant(stack, ct, entry, vuid, q)
+        loc = self._one_entry_variant(stack, ct, entry, vuid, q)[0]
         del self._variants_of(stack, ct, entry, loc)[vuid]
         return 200, {"notice": "Entry variant deleted successfully."}
 

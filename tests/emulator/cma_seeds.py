@@ -60,7 +60,8 @@ def entry_uid(side, ct_index, n):
 
 def entries(side):
     out = []
-    for i, (ct, (fields, _, titles)) in enumerate(CONTENT_TYPES.items()):
+    for i, (ct, spec) in enumerate(CONTENT_TYPES.items()):
+        fields, titles = spec[0], spec[2]
         for n, title in enumerate(titles):
             per = {}
             for loc in LOCALES:
@@ -71,8 +72,8 @@ def entries(side):
 
 
 def content_types(skip=()):
-    return [{"uid": ct, "title": ct.replace("_", " ").title(), "schema": fields}
-            for ct, (fields, _, _) in CONTENT_TYPES.items() if ct not in skip]
+    return [{"uid": ct, "title": ct.replace("_", " ").title(), "schema": spec[0]}
+            for ct, spec in CONTENT_TYPES.items() if ct not in skip]
 
 
 def retail_stack():
@@ -83,6 +84,7 @@ def retail_stack():
         newest = x["versions"][-1]
         for ct in LINKS[x["uid"]]:
             fields, changed, titles = CONTENT_TYPES[ct]
+            assert set(changed) <= set(fields)
             first = entry_uid("source", list(CONTENT_TYPES).index(ct), 0)
             for var in newest["variants"]:
                 for loc in LOCALES:
@@ -91,7 +93,6 @@ def retail_stack():
                     values = {f: "%s%s: %s for %s" % (prefix, var["name"], f, titles[0]) for f in change}
                     evs.append({"content_type": ct, "entry": first, "locale": loc["code"], "experience_uid": x["uid"],
                                 "variant_short_uid": var["shortUid"], "fields": values, "change_set": sorted(change)})
-    assert set(fields) >= set(changed)
     return {"stacks": [{
         "api_key": SOURCE_STACK, "name": "Acme Retail Web", "org_uid": SOURCE_ORG, "master_locale": "en-us",
         "branches": ["main", "develop"], "locales": LOCALES, "content_types": content_types(), "entries": entries("source"),
