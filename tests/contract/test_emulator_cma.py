@@ -34,31 +34,18 @@ class Cma(Api):
             self.headers["branch"] = branch
 
 
-@pytest.fixture(scope="module")
-def cma_emulator(tmp_path_factory):
-    emu = Emulator(seeds=SEEDS, rate_limit=0, tmp_path=tmp_path_factory.mktemp("cma"))
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
-
-
 @pytest.fixture
-def emu(cma_emulator):
-    cma_emulator.configure(rate_limit=0, faults={}, **CMA_CONFIG)
-    cma_emulator.reset()
-    return cma_emulator
+def emu(emu):
+    """The contract tests' emulator with the stack seeds, and the CMA options at their defaults."""
+    emu.configure(**CMA_CONFIG)
+    emu.reset({"seeds": SEEDS})
+    yield emu
+    emu.configure(**CMA_CONFIG)
 
 
 @pytest.fixture
 def cma(emu):
     return Cma(emu.url)
-
-
-@pytest.fixture
-def api(emu):
-    return Api(emu.url)
 
 
 def error(r, status, code=None):
@@ -190,7 +177,7 @@ def test_entry_variant_put_update_delete_and_log(emu, cma):
     assert all(e["api"] == "cma" and e["stack"] == STACK and e["branch"] == "main" and e["org"] == SOURCE_ORG for e in log)
     assert log[0]["path"] == EV + "/" + v4 and log[0]["query"] == "locale=fr-fr" and log[0]["project"] is None
     assert len(emu.writes(since=m)) == 4
-    emu.reset()
+    emu.reset({"seeds": SEEDS})
     assert cma.get(EV + "/%s?locale=fr-fr" % v4).status_code == 404
 
 
@@ -419,3 +406,21 @@ def test_config_validation_and_command_line_options(emu, tmp_path):
         assert len(Cma(other.url).ok("GET", "/v3/content_types")["content_types"]) == 2
         # seeded experiences have their groups at once, whatever the delay
         assert len(Api(other.url).ok("GET", "/experiences/" + HERO)["_cms"]["variants"]) == 5
+
+
+def test_faults_and_persistence(emu, cma, tmp_path):
+    v1 = {v["personalize_metadata"]["variant_short_uid"]: v["uid"] for v in groups_by_experience(cma)[HERO]["variants"]}["1"]
+    path = EV + "/" + v1
+    emu.configure(faults={"seed": 1, "error_503": 1.0})
+    error(cma.put(path, {"entry": {"cta_label": "x"}}), 503)
+    emu.configure(faults={"lost_write": 1.0})
+    error(cma.put(path, {"entry": {"cta_label": "lost but applied"}}), 502)
+    emu.configure(faults={})
+    assert cma.ok("GET", path)["entry"]["cta_label"] == "lost but applied"
+    assert [e["fault"] for e in emu.log()[-3:]] == ["503", "lost", None]
+    state = tmp_path / "state.json"
+    with Emulator(seeds=SEEDS, tmp_path=tmp_path, state_path=state) as other:
+        Cma(other.url).ok("PUT", path, {"entry": {"cta_label": "kept"}}, status=201)
+        other.restart()
+        assert Cma(other.url).ok("GET", path)["entry"]["cta_label"] == "kept"
+        assert len(other.state()["stacks"]) == 3

@@ -118,6 +118,8 @@ class CmaState:
             "cma_rate_limit": lambda v: v is None or isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
         }
         for k, v in body.items():
+            if k not in checks:
+                raise ApiError(400, "Validation failed: %s: unknown CMA option (known: %s)" % (k, ", ".join(checks)), {k: ["unknown"]})
             if not checks[k](v):
                 raise ApiError(400, "Validation failed: %s: invalid value %r" % (k, v), {k: ["invalid value %r" % (v,)]})
         with self.store.lock:
@@ -562,11 +564,7 @@ def _authorize(emu, method, path, headers, entry):
             break
     else:
         raise CmaError(404, 404, "The requested URL %s %s was not found." % (method, path))
-    token = headers.get("authtoken")
-    auth = headers.get("authorization") or ""
-    if not token and auth[:7].lower() == "bearer ":
-        token = auth[7:].strip()
-    tok = emu.store.token(token) if token else None
+    tok = emu.store.request_token(headers)
     if tok is None:
         raise CmaError(401, 105, AUTH_MESSAGE, "authtoken")
     api_key = headers.get("api_key") or headers.get("api-key")
@@ -586,8 +584,9 @@ def _authorize(emu, method, path, headers, entry):
 
 def cma_request(emu, method, path, query, headers, raw, entry):
     """One /v3 request: (status, body, headers, fault), errors in the CMA's shape. Logged with "api": "cma"."""
-    entry["api"] = "cma"
+    entry.update(api="cma", stack=None, branch=None)
     cma = emu.store.cma
+    fault = None
     try:
         handler, params, stack, tok = _authorize(emu, method, path, headers, entry)
         limiter = emu.limiter if cma.config["cma_rate_limit"] is None else cma.limiter
@@ -603,7 +602,7 @@ def cma_request(emu, method, path, query, headers, raw, entry):
         status, out = _dispatch(cma, handler, stack, params, q, body, tok["user"]["uid"])
     except ApiError as e:
         e = cma_error(e)
-        return e.status, e.body(), e.headers, None
+        return e.status, e.body(), e.headers, fault
     if method in ("PUT", "POST", "DELETE"):
         emu.store.persist()
         if emu.draw("lost_write"):

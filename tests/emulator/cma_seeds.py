@@ -17,11 +17,11 @@
 import json
 import os
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SEEDS_DIR = os.path.join(HERE, "seeds")
+if __package__:
+    from .harness import DEST_ORG, SEEDS_DIR, SOURCE_ORG
+else:  # run as a script
+    from harness import DEST_ORG, SEEDS_DIR, SOURCE_ORG  # noqa: E402
 
-SOURCE_ORG = "blt5e1ec7ed0000a001"
-DEST_ORG = "blt5e1ec7ed0000b002"
 SOURCE_STACK = "blt8f2e6d4c0a9b7e53"
 DEST_STACK = "blt3c9d1e7f5a2b4c68"
 STAGING_STACK = "blt6b2d8f0e4c1a3e95"

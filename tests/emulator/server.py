@@ -272,11 +272,7 @@ class Emulator:
         if path.startswith("/v3/"):
             return cma_request(self, method, path, query, headers, raw, entry)
         handler, params, scope = match_route(method, path)
-        token = headers.get("authtoken")
-        auth = headers.get("authorization") or ""
-        if not token and auth[:7].lower() == "bearer ":
-            token = auth[7:].strip()
-        tok = self.store.token(token) if token else None
+        tok = self.store.request_token(headers)
         if tok is None:
             raise ApiError(401, AUTH_MESSAGE)
         pid = None

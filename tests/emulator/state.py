@@ -301,6 +301,14 @@ class Store:
         with self.lock:
             return self.data["tokens"].get(token)
 
+    def request_token(self, headers):
+        """The token of a request (``authtoken: T`` or ``authorization: Bearer T``), or None."""
+        token = headers.get("authtoken")
+        auth = headers.get("authorization") or ""
+        if not token and auth[:7].lower() == "bearer ":
+            token = auth[7:].strip()
+        return self.token(token) if token else None
+
     def project_org(self, project_uid):
         with self.lock:
             rec = self.data["projects"].get(project_uid)
