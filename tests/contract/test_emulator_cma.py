@@ -283,6 +283,14 @@ def test_background_job_after_a_delay(emu, cma, api):
     time.sleep(0.7)
     assert set(api.ok("GET", "/experiences/" + x["uid"])["_cms"]["variants"]) == {"0", "1", "2"}
     assert len(cma.ok("GET", "/v3/variant_groups/%s/variants" % g["uid"])["variants"]) == 3
+    # a long delay holds the job; lowering the delay releases it
+    emu.configure(cms_delay=60)
+    y = _ab_experience(api, "Very late test", ["A"])[0]
+    time.sleep(0.1)
+    assert api.ok("GET", "/experiences/" + y["uid"])["_cms"] == {}
+    emu.configure(cms_delay=0)
+    assert set(api.ok("GET", "/experiences/" + y["uid"])["_cms"]["variants"]) == {"0"}
+    assert emu.state()["cms_jobs"] == []
 
 
 def test_background_job_at_once_absent_pending_and_destination(emu, api):

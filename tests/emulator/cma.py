@@ -206,7 +206,7 @@ class CmaState:
             self.run_job(pid, xuid, shorts)
         else:
             self.data.setdefault("cms_jobs", []).append(
-                {"project": pid, "experience": xuid, "shortUids": shorts, "due": time.time() + delay})
+                {"project": pid, "experience": xuid, "shortUids": shorts, "at": time.time()})
 
     def project_connected(self, pid):
         """A project was (re)connected to a stack: every experience with variants gets the job."""
@@ -216,13 +216,15 @@ class CmaState:
                 self.variants_written(pid, xuid)
 
     def run_due(self):
+        """Run the jobs written cms_delay seconds ago or more (the delay as it is now: lowering it
+        releases pending jobs)."""
         with self.store.lock:
             jobs = self.data.get("cms_jobs") or []
-            now = time.time()
-            due = [j for j in jobs if j["due"] <= now]
+            cut = time.time() - float(self.config["cms_delay"])
+            due = [j for j in jobs if j["at"] <= cut]
             if not due:
                 return
-            self.data["cms_jobs"] = [j for j in jobs if j["due"] > now]
+            self.data["cms_jobs"] = [j for j in jobs if j["at"] > cut]
             for j in due:
                 self.run_job(j["project"], j["experience"], j["shortUids"])
             self.store.persist()
