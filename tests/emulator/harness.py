@@ -39,8 +39,10 @@ class Emulator:
 
     def __init__(self, seeds=("retail", "empty-dest"), rate_limit=0, faults=None, tmp_path=None,
                  limits=None, state_path=None, region="aws-na", log_path=None, port=0,
-                 start_timeout=15.0):
+                 start_timeout=15.0, cms_delay=None, cma=None):
         self.seeds = list(seeds or [])
+        self.cms_delay = cms_delay  # seconds before the CMS variants of new experience variants exist
+        self.cma = cma  # other CMA options (cma_page_size, cma_group_put...), see README.md
         self.rate_limit = rate_limit
         self.faults = faults
         self.limits = limits
@@ -97,6 +99,10 @@ class Emulator:
             cmd += ["--faults", json.dumps(self.faults)]
         if self.limits:
             cmd += ["--limits", json.dumps(self.limits)]
+        if self.cms_delay is not None:
+            cmd += ["--cms-delay", str(self.cms_delay)]
+        if self.cma:
+            cmd += ["--cma", json.dumps(self.cma)]
         self._stderr = open(os.path.join(self.tmp, "emulator-stderr-%d.txt" % id(self)), "w+")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._stderr,
                                      stdin=subprocess.DEVNULL)
@@ -183,8 +189,9 @@ class Emulator:
     def health(self):
         return self._admin("GET", "/_emulator/health")
 
-    def configure(self, rate_limit=None, faults=None, limits=None):
-        body = {}
+    def configure(self, rate_limit=None, faults=None, limits=None, **cma):
+        """``cma``: CMA options by name (cms_delay=5, cma_group_put="merge", cma_rate_limit=None...)."""
+        body = dict(cma)
         if rate_limit is not None:
             body["rate_limit"] = rate_limit
         if faults is not None:

@@ -27,9 +27,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if __package__:
+    from .cma import CMA_CONFIG, CmaState, cma_request
     from .state import AUTH_MESSAGE, HEX24, ApiError, Store, bad, geolocation
 else:  # run as a script
     sys.path.insert(0, HERE)
+    from cma import CMA_CONFIG, CmaState, cma_request  # noqa: E402
     from state import AUTH_MESSAGE, HEX24, ApiError, Store, bad, geolocation  # noqa: E402
 
 SEEDS_DIR = os.path.join(HERE, "seeds")
@@ -132,7 +134,9 @@ class Emulator:
     def __init__(self, args):
         self.args = args
         self.seeds = [load_seed(s) for s in (args.seed or [])]
-        self.store = Store(self.seeds, state_path=args.state)
+        self.store = Store(self.seeds, state_path=args.state, cma=lambda store: CmaState(store, RateLimiter))
+        self.store.cma.configure(dict(json.loads(args.cma) if args.cma else {},
+                                      **({"cms_delay": args.cms_delay} if args.cms_delay is not None else {})))
         if args.limits:
             self.store.set_limits(json.loads(args.limits))
         self.limiter = RateLimiter(args.rate_limit)
@@ -157,15 +161,16 @@ class Emulator:
             self.burst_left = int(self.faults["burst_429"])
 
     def config_view(self):
-        return {"rate_limit": self.limiter.rate, "faults": dict(self.faults),
-                "limits": dict(self.store.limits), "region": self.region}
+        return dict({"rate_limit": self.limiter.rate, "faults": dict(self.faults),
+                     "limits": dict(self.store.limits), "region": self.region}, **self.store.cma.config)
 
     def configure(self, body):
         if not isinstance(body, dict):
             raise bad("body", "request body must be a JSON object")
-        unknown = set(body) - {"rate_limit", "faults", "limits"}
+        unknown = set(body) - {"rate_limit", "faults", "limits"} - set(CMA_CONFIG)
         if unknown:
-            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits)")
+            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, %s)" % ", ".join(CMA_CONFIG))
+        self.store.cma.configure({k: v for k, v in body.items() if k in CMA_CONFIG})
         if "faults" in body:
             self.set_faults(body["faults"])
         if "limits" in body:
@@ -211,6 +216,41 @@ class Emulator:
             p = self.faults.get(name) or 0
             return p > 0 and self.rng.random() < p
 
+    # ------------------------------------------------------------------ throttling, faults, body (both APIs)
+    def throttle(self, org, limiter):
+        """The burst fault, the rate limiter and the error faults: an answer to send now, or None."""
+        with self.fault_lock:
+            burst = self.burst_left > 0
+            if burst:
+                self.burst_left -= 1
+        if burst:
+            return 429, {"message": "Too Many Requests"}, self.next_retry_after(1), "burst_429"
+        wait = limiter.take(org or "-")
+        if wait is not None:
+            return 429, {"message": "Too Many Requests"}, self.next_retry_after(wait), None
+        for code in (500, 502, 503):
+            if self.draw("error_%d" % code):
+                return code, {"message": REASONS[code]}, {}, str(code)
+        return None
+
+    def latency(self):
+        if self.draw("latency"):
+            time.sleep(float(self.faults.get("latency_seconds") or 0))
+            return "latency"
+        return None
+
+    @staticmethod
+    def parse_body(method, raw):
+        if method not in ("POST", "PUT"):
+            return None
+        text = raw.decode("utf-8", "replace") if raw else ""
+        if not text.strip():
+            return {}
+        try:
+            return json.loads(text)
+        except ValueError as e:
+            raise bad("body", "malformed JSON: %s" % e)
+
     # ------------------------------------------------------------------ API request
     def handle_api(self, method, path, query, headers, raw):
         """Returns (status, body, extra_headers, fault). status None = drop the connection."""
@@ -228,12 +268,11 @@ class Emulator:
     def _api(self, method, path, query, headers, raw, entry):
         if self.draw("reset"):
             return None, None, {}, "reset"
+        self.store.cma.run_due()
+        if path.startswith("/v3/"):
+            return cma_request(self, method, path, query, headers, raw, entry)
         handler, params, scope = match_route(method, path)
-        token = headers.get("authtoken")
-        auth = headers.get("authorization") or ""
-        if not token and auth[:7].lower() == "bearer ":
-            token = auth[7:].strip()
-        tok = self.store.token(token) if token else None
+        tok = self.store.request_token(headers)
         if tok is None:
             raise ApiError(401, AUTH_MESSAGE)
         pid = None
@@ -266,34 +305,11 @@ class Emulator:
         if method in WRITE_METHODS and "personalize:manage" not in tok["scopes"]:
             raise ApiError(403, "Forbidden",
                            details="this token lacks the personalize:manage scope needed for %s" % method)
-        # throttling and faults
-        with self.fault_lock:
-            burst = self.burst_left > 0
-            if burst:
-                self.burst_left -= 1
-        if burst:
-            return 429, {"message": "Too Many Requests"}, self.next_retry_after(1), "burst_429"
-        wait = self.limiter.take(org or "-")
-        if wait is not None:
-            return 429, {"message": "Too Many Requests"}, self.next_retry_after(wait), None
-        for code in (500, 502, 503):
-            if self.draw("error_%d" % code):
-                return code, {"message": REASONS[code]}, {}, str(code)
-        fault = None
-        if self.draw("latency"):
-            time.sleep(float(self.faults.get("latency_seconds") or 0))
-            fault = "latency"
-        # body
-        body = None
-        if method in ("POST", "PUT"):
-            text = raw.decode("utf-8", "replace") if raw else ""
-            if text.strip():
-                try:
-                    body = json.loads(text)
-                except ValueError as e:
-                    raise bad("body", "malformed JSON: %s" % e)
-            else:
-                body = {}
+        answer = self.throttle(org, self.limiter)
+        if answer is not None:
+            return answer
+        fault = self.latency()
+        body = self.parse_body(method, raw)
         user = tok["user"]
         st = self.store
         q = {k: v[-1] for k, v in parse_qs(query).items()}
@@ -402,6 +418,7 @@ class Handler(BaseHTTPRequestHandler):
             if method == "GET" and path == "/_emulator/health":
                 return self._send(200, {"status": "ok", "region": emu.region, "pid": os.getpid()})
             if method == "GET" and path == "/_emulator/state":
+                emu.store.cma.run_due()
                 view = emu.store.view()
                 view["config"] = emu.config_view()
                 return self._send(200, view)
@@ -436,6 +453,8 @@ def main(argv=None):
     ap.add_argument("--region", default="aws-na")
     ap.add_argument("--faults")
     ap.add_argument("--limits")
+    ap.add_argument("--cms-delay", type=float, help="seconds before Personalize creates an experience's CMS variants")
+    ap.add_argument("--cma", help="JSON of CMA options: cma_page_size, cma_max_limit, cma_group_put, ...")
     ap.add_argument("--exit-with-parent", action="store_true",
                     help="exit when the parent process dies (used by the harness)")
     args = ap.parse_args(argv)

@@ -168,12 +168,13 @@ def need_object(body, what="body"):
 
 
 class Store:
-    def __init__(self, seeds, state_path=None):
+    def __init__(self, seeds, state_path=None, cma=None):
         self.lock = threading.RLock()
         self.seeds = seeds
         self.state_path = state_path
         self.limits = dict(DEFAULT_LIMITS)
         self.data = None
+        self.cma = cma(self) if cma else None  # the CMA side (cma.py), given by server.py
         if state_path and os.path.exists(state_path):
             with open(state_path) as fh:
                 self.data = json.load(fh)
@@ -186,6 +187,8 @@ class Store:
             self.data = {"organizations": {}, "tokens": {}, "projects": {}}
             for seed in seeds:
                 self._merge_seed(seed)
+            if self.cma:
+                self.cma.load(seeds)
 
     def _merge_seed(self, seed):
         d = self.data
@@ -297,6 +300,14 @@ class Store:
     def token(self, token):
         with self.lock:
             return self.data["tokens"].get(token)
+
+    def request_token(self, headers):
+        """The token of a request (``authtoken: T`` or ``authorization: Bearer T``), or None."""
+        token = headers.get("authtoken")
+        auth = headers.get("authorization") or ""
+        if not token and auth[:7].lower() == "bearer ":
+            token = auth[7:].strip()
+        return self.token(token) if token else None
 
     def project_org(self, project_uid):
         with self.lock:
@@ -411,8 +422,11 @@ class Store:
                     raise ApiError(400, "personalize.PROJECTS.DUPLICATE_NAME",
                                    {"name": ["a project named %r already exists in this organization" % name]})
             p = rec["project"]
+            connected = key and key != p.get("connectedStackApiKey")
             p.update(name=name, description=desc, connectedStackApiKey=key)
             self._touch(p, user)
+            if self.cma and connected:
+                self.cma.project_connected(uid)
             return 200, self._project_view(rec)
 
     def delete_project(self, org, uid):
@@ -777,18 +791,9 @@ class Store:
             lytics += [u for u in l if u not in lytics]
         x["referredAudiences"] = auds
         x["referredLyticsAudiences"] = lytics
-        cms = {}
-        if rec["project"].get("connectedStackApiKey"):
-            shorts = []
-            for v in versions:
-                for var in v.get("variants", []):
-                    if var["shortUid"] not in shorts:
-                        shorts.append(var["shortUid"])
-            if shorts:
-                cms = {"variantGroup": "cs" + stable_hex(xuid, "group", length=16),
-                       "variants": {s: "cs" + stable_hex(xuid, "variant", s, length=16)
-                                    for s in sorted(shorts, key=int)}}
-        x["_cms"] = cms
+        cms = self.cma.experience_cms(rec, xuid) if self.cma else {}
+        if cms is not None:
+            x["_cms"] = cms
         return x
 
     def list_experiences(self, pid):
@@ -1079,6 +1084,8 @@ class Store:
             v = self._stamp(dict(content, uid=new_object_id(), status="DRAFT",
                                  experienceUid=xuid, project=pid), user)
             rec["versions"][xuid].append(v)
+            if self.cma and content["variants"]:
+                self.cma.variants_written(pid, xuid)
             return 201, copy.deepcopy(v)
 
     def _version(self, rec, xuid, vuid):
@@ -1139,6 +1146,8 @@ class Store:
                 if vuid not in rec["activated"]:
                     rec["activated"].append(vuid)
             self._touch(v, user)
+            if self.cma:
+                self.cma.variants_written(pid, xuid)
             return 200, copy.deepcopy(v)
 
     def delete_version(self, pid, xuid, vuid):
@@ -1206,6 +1215,8 @@ class Store:
                     "priorityOrder": list(rec["priority"]),
                     "counters": copy.deepcopy(rec["counters"]),
                 }
+            if self.cma:
+                out.update(self.cma.view())
             return out
 
 
