@@ -7,7 +7,7 @@ playbooks/migrate.yml between two emulators (one ansible-playbook run per row). 
 lists the messages users may meet; this table is where they are checked.
 
 Each row: (id, surface, input, [fragments the message must contain], phase). ``phase`` is, for
-role rows, the start of the failing task's name ("validate |" for problems found in the plan
+role rows, the start of the failing task's name ("Validate |" for problems found in the plan
 or in reading either side; "arg spec" for the role's argument validation); None otherwise.
 """
 
@@ -168,32 +168,32 @@ TABLE = [
      ["events.yml is not a file written by export.yml", "nothing was written"], None),
     # --- the copy role (playbooks/migrate.yml, two emulators as two regions)
     ("role source is destination", "role", {"migrate_destination": "SOURCE"},
-     ["refusing to copy a project onto itself", "Nothing was written"], "validate |"),
+     ["refusing to copy a project onto itself", "Nothing was written"], "Validate |"),
     ("role lytics without allow_skips", "role", {"migrate_allow_skips": False},
-     ["High Propensity Buyers (Lytics)", "Lytics", "migrate_allow_skips"], "validate |"),
+     ["High Propensity Buyers (Lytics)", "Lytics", "migrate_allow_skips"], "Validate |"),
     ("role excluded dependency", "role", {"migrate_exclude": ["Gold & Platinum Members"]},
-     ["audience 'Gold & Platinum Members' is excluded", "experience"], "validate |"),
+     ["audience 'Gold & Platinum Members' is excluded", "experience"], "Validate |"),
     ("role missing audience reference", "role", {"_source_seed": "dangling-audience"},
      ["the source cannot be copied", "experience 'Summer Sale Banner', paused version: variant",
-      "references audience uid", "does not exist"], "validate |"),
+      "references audience uid", "does not exist"], "Validate |"),
     ("role source 401", "role", {"migrate_source": {"authtoken": BAD_TOKEN}},
-     ["cannot read the source", "401"], "validate |"),
+     ["cannot read the source", "401"], "Validate |"),
     ("role source 403", "role", {"migrate_source": {"authtoken": NOBODY_TOKEN}},
-     ["cannot read the source", "403"], "validate |"),
+     ["cannot read the source", "403"], "Validate |"),
     ("role destination 401", "role", {"migrate_destination": {"oauth_token": BAD_TOKEN}},
-     ["cannot read the destination", "401"], "validate |"),
+     ["cannot read the destination", "401"], "Validate |"),
     ("role destination 403", "role", {"migrate_destination": {"oauth_token": NOBODY_TOKEN}},
-     ["cannot read the destination", "403"], "validate |"),
+     ["cannot read the destination", "403"], "Validate |"),
     ("role over-limit destination", "role", {"migrate_limits": {"audiences": 5}},
-     ["10 audiences would exceed the destination's limit of 5"], "validate |"),
+     ["10 audiences would exceed the destination's limit of 5"], "Validate |"),
     ("role destination both tokens", "role", {"migrate_destination": {"authtoken": BAD_TOKEN}},
-     ["cannot read the destination", "mutually exclusive"], "validate |"),
+     ["cannot read the destination", "mutually exclusive"], "Validate |"),
     ("role source bad project uid", "role", {"migrate_source": {"project_uid": "retail"}},
-     ["cannot read the source", "project_uid", "retail"], "validate |"),
+     ["cannot read the source", "project_uid", "retail"], "Validate |"),
     ("role destination unknown region", "role", {"migrate_destination": {"api_url": "", "region": "mars"}},
-     ["invalid connection settings of the destination", "unknown region 'mars'"], "validate |"),
+     ["invalid connection settings of the destination", "unknown region 'mars'"], "Validate |"),
     ("role destination plain http", "role", {"migrate_destination": {"api_url": "http://personalize.example.com"}},
-     ["invalid connection settings of the destination", "plain http", "allow_http"], "validate |"),
+     ["invalid connection settings of the destination", "plain http", "allow_http"], "Validate |"),
     ("role unknown activation", "role", {"migrate_activation": "sometimes"},
      ["migrate_activation", "sometimes", "mirror"], "arg spec"),
     ("role wrong type", "role", {"migrate_prune": "perhaps"}, ["migrate_prune", "bool"], "arg spec"),
