@@ -103,10 +103,11 @@ def migrate_sides(reads, endpoints):
     return migrate_role.sides(reads, _plain(endpoints))
 
 
-@_guard
+@_picking
 def migrate_progress(value, phase, **kwargs):
-    """The plain-words progress of one phase of the copy."""
-    return migrate_role.progress(value, phase, **kwargs)
+    """The plain-words progress of one phase of the copy (it reads only counts and names of
+    ``value``, which may be a whole raw export: no need to copy it first)."""
+    return _plain(migrate_role.progress(value, _plain(phase), **_plain(kwargs)))
 
 
 @_picking
