@@ -75,8 +75,8 @@ TABLE = [
     ("targeting unknown audience", "module", ("personalize_version", dict(AB, variants=AB_OK, targeting={
         "audience": {"audiences": ["Nobody here"]}})),
         ["experience 'AB'", "targeting.audience.audiences", "Nobody here"], None),
-    ("metric unknown event", "module", ("personalize_version", dict(AB, variants=AB_OK,
-                                                                   metrics=[{"name": "M", "event": "no_such_event"}])),
+    ("metric unknown event", "module", ("personalize_version", dict(
+        AB, variants=AB_OK, metrics=[{"name": "M", "event": "no_such_event"}])),
      ["experience 'AB'", "metrics[0]", "no_such_event"], None),
     ("traffic not 100", "module", ("personalize_version", dict(AB, variants=[
         {"name": "A", "trafficDistribution": 60}, {"name": "B", "trafficDistribution": 30}])),
@@ -91,8 +91,8 @@ TABLE = [
     ("bad variant shortUid", "module", ("personalize_version", dict(AB, variants=[
         {"name": "A", "shortUid": "01", "trafficDistribution": 50}, {"name": "B", "trafficDistribution": 50}])),
         ["experience 'AB'", "variant 'A'", "shortUid", "01"], None),
-    ("metrics on segmented", "module", ("personalize_version", dict(SEG, variants=[{"name": "V", "audiences": ["Known"]}],
-                                                                   metrics=[{"event": "x"}])),
+    ("metrics on segmented", "module", ("personalize_version", dict(
+        SEG, variants=[{"name": "V", "audiences": ["Known"]}], metrics=[{"event": "x"}])),
      ["experience 'Seg'", "metrics", "A/B"], None),
     ("two live versions", "module", ("personalize_version", {"experience": "AB", "versions": [
         {"status": "active", "variants": AB_OK}, {"status": "paused", "variants": AB_OK}]}),
@@ -101,8 +101,8 @@ TABLE = [
      ["experience 'Ghost'", "does not exist"], None),
     ("experience type change", "module", ("personalize_experience", {"name": "Seg", "type": "ab_test"}),
      ["experience 'Seg'", "type cannot change", "replace"], None),
-    ("duplicate key in items", "module", ("personalize_attribute", {"items": [{"key": "dup"}, {"key": "other"},
-                                                                             {"key": "dup"}]}),
+    ("duplicate key in items", "module", ("personalize_attribute", {
+        "items": [{"key": "dup"}, {"key": "other"}, {"key": "dup"}]}),
      ["attribute 'dup'", "twice", "0", "2"], None),
     ("duplicate name in items", "module", ("personalize_audience", {"items": [
         {"name": "Twice", "definition": {"rules": [rule({"preset": "COUNTRY"})]}}, {"name": "Twice", "state": "absent"}]}),
@@ -224,7 +224,7 @@ def api_post(emu, path, body):
 
 def problems_of(run, log, rows, fail_words=None):
     problems = []
-    for name, _, _, fragments, _ in rows:
+    for name, _surface, _input, fragments, _phase in rows:
         rec = run.task(name)
         msg = rec["result"].get("msg", "")
         if rec["status"] != "failed":
@@ -249,7 +249,7 @@ def test_module_rows(emulator, ansible_playbook):
         task("ab test", "personalize_experience", {"name": "AB", "type": "ab_test"}),
     ]
     rows = BY_SURFACE["module"]
-    tasks = setup + [failing(name, module, args) for name, _, (module, args), _, _ in rows]
+    tasks = setup + [failing(name, module, args) for name, _surface, (module, args), _words, _phase in rows]
     # Negative control for module_defaults: the same module in a play without the group's
     # defaults has no connection at all (the runner clears CONTENTSTACK_* from the environment).
     bare = {"name": "no defaults", "hosts": "localhost", "gather_facts": False,
@@ -283,7 +283,7 @@ def test_module_rows(emulator, ansible_playbook):
 def test_lookup_rows(emulator, ansible_playbook):
     rows = BY_SURFACE["lookup"]
     tasks = []
-    for name, _, (term, options), _, _ in rows:
+    for name, _surface, (term, options), _words, _phase in rows:
         conn = {"api_url": emulator.url, "project_uid": SOURCE["project_uid"], "authtoken": SOURCE["authtoken"],
                 "rate_limit": 0}
         conn.update(options)
@@ -306,7 +306,7 @@ KINDS = ("attributes", "events", "audiences", "experiences", "versions", "priori
 
 @pytest.mark.parametrize("row", BY_SURFACE["apply"], ids=[r[0] for r in BY_SURFACE["apply"]])
 def test_apply_rows(emulator, ansible_playbook, tmp_path, row):
-    name, _, change, fragments, _ = row
+    name, _surface, change, fragments, _phase = row
     folder = tmp_path / "files"
     folder.mkdir()
     (folder / "project.yml").write_text("schema_version: 1\nkinds: [%s]\n" % ", ".join(KINDS))
@@ -342,7 +342,7 @@ def dangling_seed():
 
 @pytest.mark.parametrize("row", BY_SURFACE["role"], ids=[r[0] for r in BY_SURFACE["role"]])
 def test_role_rows(tmp_path, row):
-    name, _, change, fragments, phase = row
+    name, _surface, change, fragments, phase = row
     with Pair(tmp_path, rate_limit=0) as pair:
         if change.get("_source_seed") == "dangling-audience":
             pair.source.reset(dangling_seed())

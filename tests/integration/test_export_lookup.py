@@ -107,6 +107,7 @@ def test_round_trip_export_apply_export(emulator, ansible_playbook, tmp_path):
     assert dst_aud == [a for a in src_aud if not a.get("read_only")]
     assert len(dst_aud) == 10 and len(src_aud) == 11
 
+
 def test_second_export_is_byte_identical_and_reports_ok(emulator, ansible_playbook, tmp_path):
     out = tmp_path / "out"
     first = ansible_playbook(str(PLAYBOOKS / "export.yml"), extra_vars=source_vars(emulator, out))
@@ -146,7 +147,9 @@ def test_lookup_shapes_and_query(emulator, ansible_playbook):
     mark = emulator.mark()
     run = ansible_playbook(lookup_play(emulator, expressions), env=source_env(emulator))
     assert run.rc == 0, run.stdout + run.stderr
-    val = lambda name: run.result(name)["ansible_facts"]["value"]  # noqa: E731
+
+    def val(name):
+        return run.result(name)["ansible_facts"]["value"]
 
     whole = val("all")
     assert isinstance(whole, list) and len(whole) == 1
@@ -233,7 +236,7 @@ def test_export_call_count_with_100_experiences(emulator, ansible_playbook, tmp_
     assert lists == [("GET", "/attributes"), ("GET", "/audiences"), ("GET", "/events"),
                      ("GET", "/experiences"), ("GET", "/experiences-priority")], lists
     assert len(versions) == 100 and len(set(versions)) == 100
-    assert all(m == "GET" for m, _ in calls)
+    assert all(m == "GET" for m, _path in calls)
     assert len(calls) == 105
     assert len(yaml.safe_load((out / "versions.yml").read_text())["versions"]) == 100
 

@@ -56,7 +56,7 @@ def test_three_copies_in_parallel_share_the_organization_rate_limit(emulator, an
         stamps = [e["ts"] for e in log if e["project"] == project and e["method"] in WRITE_METHODS]
         assert stamps, project
         spans.append((min(stamps), max(stamps)))
-    assert max(start for start, _ in spans) < min(end for _, end in spans), spans
+    assert max(start for start, _end in spans) < min(end for _start, end in spans), spans
     # Every copy verified, and is complete in the emulator's state; the source was only read.
     state = emu.state()["projects"]
     for n, project in enumerate(destinations):

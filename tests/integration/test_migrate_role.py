@@ -365,7 +365,7 @@ BAD_INPUTS = [
 # token shows when the sides are read (extract); extract keeps the error for validate.
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_fails_before_any_write(emulator, ansible_playbook, tmp_path, case):
-    _, change, phase, words = case
+    _case_id, change, phase, words = case
     emu = emulator
     variables = copy_vars(emu, tmp_path)
     for key, value in change.items():

@@ -394,10 +394,10 @@ KILL_POINTS = [
     ("audiences-7", "Load | audiences", lambda p, out: _count(p.dest.log(), "POST", "/audiences") >= 7),
     ("experiences-3", "Load | experiences", lambda p, out: _count(p.dest.log(), "POST", "/experiences") >= 3
      and _count(p.dest.log(), path_has="/versions") == 0),
-    ("versions-1", "Load | versions and activation", lambda p, out: _count([e for e in p.dest.log() if e["method"] != "GET"],
-                                                           path_has="/versions") >= 1),
-    ("versions-5", "Load | versions and activation", lambda p, out: _count([e for e in p.dest.log() if e["method"] != "GET"],
-                                                             path_has="/versions") >= 5),
+    ("versions-1", "Load | versions and activation",
+     lambda p, out: _count([e for e in p.dest.log() if e["method"] != "GET"], path_has="/versions") >= 1),
+    ("versions-5", "Load | versions and activation",
+     lambda p, out: _count([e for e in p.dest.log() if e["method"] != "GET"], path_has="/versions") >= 5),
     ("priority", "Priority", lambda p, out: _count(p.dest.log(), "PUT", "/experiences-priority") >= 1),
     ("report-write", "Report", lambda p, out: (p.workdir / "report" / "uid-map.json").exists()),
 ]
