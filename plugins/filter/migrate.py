@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contentstack.personalize contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters the copy role plans, verifies and maps with (no API calls)."""
+"""Filters of the migrate role: it plans, checks, verifies, maps and reports with them (no API calls)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import migrate
+from ansible_collections.contentstack.personalize.plugins.module_utils import migrate, migrate_role
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
-from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 
 
 def _plain(value):
@@ -33,23 +33,38 @@ def _plain(value):
     return value
 
 
-def _guard(func):
+def _guard(func, plain=True):
+    """Errors of the collection as filter errors; the arguments made plain first unless
+    ``plain`` is false (a filter that only picks a few fields of large registered results)."""
     def wrapper(*args, **kwargs):
-        args = [_plain(a) for a in args]
-        kwargs = dict((k, _plain(v)) for k, v in kwargs.items())
+        if plain:
+            args = [_plain(a) for a in args]
+            kwargs = dict((k, _plain(v)) for k, v in kwargs.items())
         try:
             return func(*args, **kwargs)
-        except PersonalizeInputError as exc:
+        except PersonalizeError as exc:
             raise AnsibleFilterError(str(exc))
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
 
 
+def _picking(func):
+    return _guard(func, plain=False)
+
+
+# Until module_utils/migrate.build_plan takes None for a destination that does not exist yet.
+_EMPTY_EXPORT = {"attributes": [], "events": [], "audiences": [], "experiences": [], "versions": [],
+                 "priority": {"priorityOrder": []}}
+
+
 @_guard
 def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
-              allow_skips=False, prune=False, limits=None):
-    """The validated load plan of a copy (see module_utils/migrate.py)."""
+                 allow_skips=False, prune=False, limits=None):
+    """The validated load plan of a copy (see module_utils/migrate.py); ``dest_raw`` None for a
+    destination that does not exist yet."""
+    if dest_raw is None:
+        dest_raw = _EMPTY_EXPORT
     return migrate.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits)
 
 
@@ -60,9 +75,13 @@ def migrate_compare(expected, actual_raw, activation="mirror", prune=False):
 
 
 @_guard
-def migrate_uid_map(source_raw, dest_raw):
-    """Source uid -> destination uid per kind, and variant shortUids per experience."""
-    return migrate.uid_map(source_raw, dest_raw)
+def migrate_uid_map(source_raw, dest_raw, source_project=None, destination_project=None):
+    """Source uid -> destination uid per kind, and variant shortUids per experience; with both
+    project uids, ``projects`` maps the source project to the destination project."""
+    out = migrate.uid_map(source_raw, dest_raw)
+    if source_project and destination_project:
+        out["projects"] = {source_project: destination_project}
+    return out
 
 
 @_guard
@@ -71,16 +90,36 @@ def to_portable(raw_export):
     return portable_from_raw(raw_export)
 
 
-def migrate_endpoint(connection):
-    """"<base url> project <uid>" of a connection mapping: how the role tells two projects apart."""
-    from ansible_collections.contentstack.personalize.plugins.module_utils.client import resolve_base_url
-    from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
-    try:
-        url = resolve_base_url(connection.get("region") or None, connection.get("api_url") or None,
-                               bool(connection.get("allow_http")))
-    except PersonalizeError as exc:
-        raise AnsibleFilterError(str(exc))
-    return "%s project %s" % (url.rstrip("/"), str(connection.get("project_uid") or "").strip())
+@_guard
+def migrate_endpoints(source, destination, found=None):
+    """Both sides' endpoints, whether they are one project, which to read, and the errors, each
+    naming its side (see module_utils/migrate_role.py)."""
+    return migrate_role.endpoints(source, destination, found)
+
+
+@_picking
+def migrate_sides(reads, endpoints):
+    """What each side holds after the export lookup, and the message that stops the copy, if any."""
+    return migrate_role.sides(reads, _plain(endpoints))
+
+
+@_picking
+def migrate_progress(value, phase, **kwargs):
+    """The plain-words progress of one phase of the copy (it reads only counts and names of
+    ``value``, which may be a whole raw export: no need to copy it first)."""
+    return _plain(migrate_role.progress(value, _plain(phase), **_plain(kwargs)))
+
+
+@_picking
+def migrate_loaded(results, destination=None):
+    """Whether the write tasks wrote anything, and the destination as this run read it."""
+    return migrate_role.loaded(results, destination)
+
+
+@_picking
+def migrate_report(results, plan, **context):
+    """report.json and the summary lines, from the write tasks' results by kind."""
+    return _plain(migrate_role.report(results, plan, _plain(context)))
 
 
 class FilterModule(object):
@@ -90,5 +129,9 @@ class FilterModule(object):
             "migrate_compare": migrate_compare,
             "migrate_uid_map": migrate_uid_map,
             "to_portable": to_portable,
-            "migrate_endpoint": migrate_endpoint,
+            "migrate_endpoints": migrate_endpoints,
+            "migrate_sides": migrate_sides,
+            "migrate_progress": migrate_progress,
+            "migrate_loaded": migrate_loaded,
+            "migrate_report": migrate_report,
         }

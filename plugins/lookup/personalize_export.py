@@ -68,9 +68,22 @@ options:
       - The projects are read concurrently, each paced by its own organization's rate limit, so
         two projects of two organizations take the time of the longer read instead of the sum.
       - Only the term V(all); the lookup returns one mapping per project, in the order given.
-        Errors of all the projects are reported together, each with its label.
+        Errors of all the projects are reported together, each with its label (see O(on_error)).
     type: list
     elements: dict
+  on_error:
+    description:
+      - What a project of O(projects) that cannot be read gives.
+      - V(fail) fails the lookup with the errors of every project that could not be read, each
+        named by its C(label).
+      - V(return) puts C({error, label}) in that project's place (C(error) the message, C(label) the
+        project's C(label), or C(project N) for the Nth project) and returns the projects that
+        could be read as usual, so that a play can report the errors of all the sides together.
+      - Only with O(projects). Errors in the lookup's own options (an unknown term, an invalid
+        O(query)) fail it either way.
+    type: str
+    choices: [fail, return]
+    default: fail
   stats:
     description:
       - V(true) adds C(api_calls) to the V(all) mapping, with the counts of this read,
@@ -82,7 +95,8 @@ notes:
   - A connection option given as null (for example C(api_url=omitted_var | default(None))) counts
     as not given, so the C(personalize_*) variable or the environment variable applies.
   - Errors (bad options, an unknown term, an API error, an invalid O(query)) fail the task with a
-    message that names the cause and never contains a token.
+    message that names the cause and never contains a token; with O(projects) and
+    O(on_error=return), a project's read error is returned as data instead.
 requirements:
   - requests
   - jmespath (only for O(query))
@@ -114,6 +128,11 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     raw_versions: "{{ query('contentstack.personalize.personalize_export', 'versions', portable=false) }}"
 
+- name: Read two projects at once; a project that cannot be read gives its error in its place
+  ansible.builtin.set_fact:
+    reads: "{{ query('contentstack.personalize.personalize_export', 'all', portable=false, on_error='return',
+                     projects=[source | combine({'label': 'source'}), destination | combine({'label': 'destination'})]) }}"
+
 - name: Feed an export into the list form of a module (another project)
   contentstack.personalize.personalize_attribute:
     project_uid: "{{ destination_project_uid }}"
@@ -127,6 +146,8 @@ _list:
     - For V(all), one mapping with the keys C(attributes), C(events), C(audiences),
       C(experiences), C(versions), C(priority) (and C(schema_version) when portable, and
       C(api_calls) with O(stats)).
+    - With O(projects), one mapping per project, in the order given; with O(on_error=return), a
+      project that could not be read is C({error, label}) instead.
     - For a kind term, the items of that kind. Portable items are sorted by key (attributes,
       events) or name (audiences, experiences, versions); C(priority) is the list of experience
       names in priority order (raw, experience uids).
@@ -208,10 +229,13 @@ class LookupModule(LookupBase):
         if not HAS_REQUESTS:
             raise AnsibleError("personalize_export: the Python library 'requests' is required on the controller")
         projects = self.get_option("projects")
+        on_error = self.get_option("on_error")
         if projects is not None:
             if terms != ["all"]:
                 raise AnsibleError("personalize_export: with projects, the only term is 'all'")
-            return self._several(projects, kinds, portable, with_versions, compiled, query)
+            return self._several(projects, kinds, portable, with_versions, compiled, query, on_error)
+        if on_error != "fail":
+            raise AnsibleError("personalize_export: on_error=%s needs projects" % on_error)
         try:
             data = self._read(client_from_plugin(self.get_option), self.get_option("listing_cache"),
                               kinds, portable, with_versions)
@@ -243,8 +267,9 @@ class LookupModule(LookupBase):
             data["api_calls"] = dict(client.stats)
         return data
 
-    def _several(self, projects, kinds, portable, with_versions, compiled, query):
-        """Each project read in its own thread, at its own organization's rate; one mapping each."""
+    def _several(self, projects, kinds, portable, with_versions, compiled, query, on_error):
+        """Each project read in its own thread, at its own organization's rate; one mapping each
+        (with on_error=return, {error, label} for a project that could not be read)."""
         if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
             raise AnsibleError("personalize_export: projects must be a list of mappings of connection options")
 
@@ -257,13 +282,13 @@ class LookupModule(LookupBase):
 
         with ThreadPoolExecutor(max_workers=max(1, len(projects))) as pool:
             results = list(pool.map(read, projects))
-        errors = ["%s: %s" % (conn.get("label") or "project %d" % pos, result)
-                  for pos, (conn, result) in enumerate(zip(projects, results), 1) if isinstance(result, Exception)]
-        if errors:
-            raise AnsibleError("personalize_export: %s" % "; ".join(errors))
-        if compiled is None:
-            return results
-        return [self._search(compiled, query, data) for data in results]
+        labels = [conn.get("label") or "project %d" % pos for pos, conn in enumerate(projects, 1)]
+        failed = [isinstance(result, Exception) for result in results]
+        if on_error != "return" and any(failed):
+            raise AnsibleError("personalize_export: %s" % "; ".join(
+                "%s: %s" % (label, result) for label, result, bad in zip(labels, results, failed) if bad))
+        return [{"error": str(data), "label": label} if bad else data if compiled is None else self._search(compiled, query, data)
+                for label, data, bad in zip(labels, results, failed)]
 
     @staticmethod
     def _shape(term, data, portable):

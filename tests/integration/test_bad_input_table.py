@@ -7,7 +7,7 @@ playbooks/migrate.yml between two emulators (one ansible-playbook run per row). 
 lists the messages users may meet; this table is where they are checked.
 
 Each row: (id, surface, input, [fragments the message must contain], phase). ``phase`` is, for
-role rows, the start of the failing task's name ("2/9 validate" for problems found in the plan
+role rows, the start of the failing task's name ("Validate |" for problems found in the plan
 or in reading either side; "arg spec" for the role's argument validation); None otherwise.
 """
 
@@ -75,8 +75,8 @@ TABLE = [
     ("targeting unknown audience", "module", ("personalize_version", dict(AB, variants=AB_OK, targeting={
         "audience": {"audiences": ["Nobody here"]}})),
         ["experience 'AB'", "targeting.audience.audiences", "Nobody here"], None),
-    ("metric unknown event", "module", ("personalize_version", dict(AB, variants=AB_OK,
-                                                                    metrics=[{"name": "M", "event": "no_such_event"}])),
+    ("metric unknown event", "module", ("personalize_version", dict(
+        AB, variants=AB_OK, metrics=[{"name": "M", "event": "no_such_event"}])),
      ["experience 'AB'", "metrics[0]", "no_such_event"], None),
     ("traffic not 100", "module", ("personalize_version", dict(AB, variants=[
         {"name": "A", "trafficDistribution": 60}, {"name": "B", "trafficDistribution": 30}])),
@@ -91,8 +91,8 @@ TABLE = [
     ("bad variant shortUid", "module", ("personalize_version", dict(AB, variants=[
         {"name": "A", "shortUid": "01", "trafficDistribution": 50}, {"name": "B", "trafficDistribution": 50}])),
         ["experience 'AB'", "variant 'A'", "shortUid", "01"], None),
-    ("metrics on segmented", "module", ("personalize_version", dict(SEG, variants=[{"name": "V", "audiences": ["Known"]}],
-                                                                    metrics=[{"event": "x"}])),
+    ("metrics on segmented", "module", ("personalize_version", dict(
+        SEG, variants=[{"name": "V", "audiences": ["Known"]}], metrics=[{"event": "x"}])),
      ["experience 'Seg'", "metrics", "A/B"], None),
     ("two live versions", "module", ("personalize_version", {"experience": "AB", "versions": [
         {"status": "active", "variants": AB_OK}, {"status": "paused", "variants": AB_OK}]}),
@@ -101,8 +101,8 @@ TABLE = [
      ["experience 'Ghost'", "does not exist"], None),
     ("experience type change", "module", ("personalize_experience", {"name": "Seg", "type": "ab_test"}),
      ["experience 'Seg'", "type cannot change", "replace"], None),
-    ("duplicate key in items", "module", ("personalize_attribute", {"items": [{"key": "dup"}, {"key": "other"},
-                                                                              {"key": "dup"}]}),
+    ("duplicate key in items", "module", ("personalize_attribute", {
+        "items": [{"key": "dup"}, {"key": "other"}, {"key": "dup"}]}),
      ["attribute 'dup'", "twice", "0", "2"], None),
     ("duplicate name in items", "module", ("personalize_audience", {"items": [
         {"name": "Twice", "definition": {"rules": [rule({"preset": "COUNTRY"})]}}, {"name": "Twice", "state": "absent"}]}),
@@ -168,32 +168,32 @@ TABLE = [
      ["events.yml is not a file written by export.yml", "nothing was written"], None),
     # --- the copy role (playbooks/migrate.yml, two emulators as two regions)
     ("role source is destination", "role", {"migrate_destination": "SOURCE"},
-     ["refusing to copy a project onto itself", "Nothing was written"], "2/9 validate"),
+     ["refusing to copy a project onto itself", "Nothing was written"], "Validate |"),
     ("role lytics without allow_skips", "role", {"migrate_allow_skips": False},
-     ["High Propensity Buyers (Lytics)", "Lytics", "migrate_allow_skips"], "2/9 validate"),
+     ["High Propensity Buyers (Lytics)", "Lytics", "migrate_allow_skips"], "Validate |"),
     ("role excluded dependency", "role", {"migrate_exclude": ["Gold & Platinum Members"]},
-     ["audience 'Gold & Platinum Members' is excluded", "experience"], "2/9 validate"),
+     ["audience 'Gold & Platinum Members' is excluded", "experience"], "Validate |"),
     ("role missing audience reference", "role", {"_source_seed": "dangling-audience"},
      ["the source cannot be copied", "experience 'Summer Sale Banner', paused version: variant",
-      "references audience uid", "does not exist"], "2/9 validate"),
+      "references audience uid", "does not exist"], "Validate |"),
     ("role source 401", "role", {"migrate_source": {"authtoken": BAD_TOKEN}},
-     ["cannot read the source", "401"], "2/9 validate"),
+     ["cannot read the source", "401"], "Validate |"),
     ("role source 403", "role", {"migrate_source": {"authtoken": NOBODY_TOKEN}},
-     ["cannot read the source", "403"], "2/9 validate"),
+     ["cannot read the source", "403"], "Validate |"),
     ("role destination 401", "role", {"migrate_destination": {"oauth_token": BAD_TOKEN}},
-     ["cannot read the destination", "401"], "2/9 validate"),
+     ["cannot read the destination", "401"], "Validate |"),
     ("role destination 403", "role", {"migrate_destination": {"oauth_token": NOBODY_TOKEN}},
-     ["cannot read the destination", "403"], "2/9 validate"),
+     ["cannot read the destination", "403"], "Validate |"),
     ("role over-limit destination", "role", {"migrate_limits": {"audiences": 5}},
-     ["10 audiences would exceed the destination's limit of 5"], "2/9 validate"),
+     ["10 audiences would exceed the destination's limit of 5"], "Validate |"),
     ("role destination both tokens", "role", {"migrate_destination": {"authtoken": BAD_TOKEN}},
-     ["cannot read the destination", "mutually exclusive"], "2/9 validate"),
+     ["cannot read the destination", "mutually exclusive"], "Validate |"),
     ("role source bad project uid", "role", {"migrate_source": {"project_uid": "retail"}},
-     ["cannot read the source", "project_uid", "retail"], "2/9 validate"),
+     ["cannot read the source", "project_uid", "retail"], "Validate |"),
     ("role destination unknown region", "role", {"migrate_destination": {"api_url": "", "region": "mars"}},
-     ["invalid connection settings of the destination", "unknown region 'mars'"], "2/9 validate"),
+     ["invalid connection settings of the destination", "unknown region 'mars'"], "Validate |"),
     ("role destination plain http", "role", {"migrate_destination": {"api_url": "http://personalize.example.com"}},
-     ["invalid connection settings of the destination", "plain http", "allow_http"], "2/9 validate"),
+     ["invalid connection settings of the destination", "plain http", "allow_http"], "Validate |"),
     ("role unknown activation", "role", {"migrate_activation": "sometimes"},
      ["migrate_activation", "sometimes", "mirror"], "arg spec"),
     ("role wrong type", "role", {"migrate_prune": "perhaps"}, ["migrate_prune", "bool"], "arg spec"),

@@ -56,7 +56,7 @@ def test_quick_benchmark_copies_then_rerun_writes_nothing(tmp_path):
     # Every call is placed in the task that made it.
     assert first["breakdown"]["controller"]["calls_not_placed"] == 0
     versions_task = next(t for t in first["breakdown"]["tasks"]
-                         if "6/9 versions" in t["task"] and "progress" not in t["task"])
+                         if "Load | versions and activation" in t["task"] and "progress" not in t["task"])
     assert "GET" not in versions_task["calls"].get("destination", {}), "versions read for new experiences"
     # Minimal writes of the first copy = what the retail seed needs (10 attributes, 5 events,
     # 10 audiences, 6 experiences, 8 version calls, 1 priority PUT); none on the re-run.

@@ -53,3 +53,33 @@ def test_errors_of_every_project_are_reported_together_with_their_labels(emulato
     assert "the destination: GET /" in message and "401" in message, message
     assert NOBODY_TOKEN not in run.stdout + run.stderr and "csoa-not-a-token" not in run.stdout + run.stderr
     assert [e for e in emulator.log(mark) if e["method"] != "GET"] == []
+
+
+def test_on_error_return_gives_each_unreadable_project_as_data(emulator, ansible_playbook, tmp_path):
+    """on_error=return: the lookup does not fail; a project it cannot read is {error, label} in its
+    place, and the projects it can read come back as usual."""
+    projects = conns(emulator, dest_token="csoa-not-a-token")
+    projects.append(dict((k, v) for k, v in projects[0].items() if k != "label"))
+    projects[2]["authtoken"] = NOBODY_TOKEN
+    spec = play(tmp_path, projects)
+    spec["tasks"][0]["ansible.builtin.copy"]["content"] = spec["tasks"][0]["ansible.builtin.copy"]["content"].replace(
+        "stats=true,", "stats=true, on_error='return',")
+    mark = emulator.mark()
+    run = ansible_playbook(spec)
+    assert run.rc == 0, run.stdout[-3000:]
+    source, dest, third = json.loads((tmp_path / "out.json").read_text())
+    assert [e["name"] for e in source["experiences"]] and source["api_calls"]["calls"] > 10
+    assert dest["label"] == "the destination" and sorted(dest) == ["error", "label"], dest
+    assert dest["error"].startswith("GET /") and "401" in dest["error"], dest
+    assert third["label"] == "project 3" and "403" in third["error"], third
+    assert NOBODY_TOKEN not in run.stdout + run.stderr and "csoa-not-a-token" not in run.stdout + run.stderr
+    assert [e for e in emulator.log(mark) if e["method"] != "GET"] == []
+
+
+def test_on_error_return_needs_projects(emulator, ansible_playbook, tmp_path):
+    spec = {"name": "one project", "hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "export", "ansible.builtin.debug": {
+            "msg": "{{ query('%s', 'events', on_error='return', api_url='%s', allow_http=true) }}" % (EXPORT, emulator.url)}}]}
+    run = ansible_playbook(spec)
+    assert run.rc != 0
+    assert "on_error=return needs projects" in run.tasks[-1]["result"]["msg"]

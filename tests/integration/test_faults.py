@@ -155,7 +155,7 @@ def test_post_lost_twice_before_it_applied_is_sent_again_and_creates_one(emulato
         # the version plan reads audiences, events, experiences, then the experience's versions
         reads = 4
     else:
-        module, item, _find, path = LOST[kind]
+        module, item, _body, path = LOST[kind]
         reads = 1
     pattern = [False] * reads + [True, False, True, False, False]
     emu.configure(faults={"seed": _seed_for(pattern, 0.5), "error_500": 0.5})

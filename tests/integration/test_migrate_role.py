@@ -65,7 +65,7 @@ def role_tasks(run, prefix="contentstack.personalize."):
     """The records of the role's load tasks (modules of this collection; extract only reads, in
     check mode, when it looks a destination project up by name)."""
     return [t for t in run.tasks if t["action"].startswith(prefix) and t["action"] != prefix + "personalize_export"
-            and "1/9 extract" not in t["name"]]
+            and "Extract | " not in t["name"]]
 
 
 def task_ending(run, suffix):
@@ -177,7 +177,7 @@ def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
     assert assert_refs_resolve(dest_raw) > 10
     assert_no_duplicates(dest_raw)
     # New experiences come with one empty draft: the versions phase does not list their versions.
-    task = task_ending(run, "7/9 activation")
+    task = task_ending(run, "Load | versions and activation")
     during = [e for e in emu.log(mark) if task["start"] <= e["ts"] <= task["end"]]
     assert [e for e in during if e["method"] == "GET" and e["path"].endswith("/versions")] == []
     assert len([e for e in during if e["method"] in WRITE_METHODS]) >= len(dest_raw["experiences"])
@@ -235,16 +235,16 @@ def test_check_mode_on_empty_destination_writes_nothing_and_lists_everything(emu
     assert run.rc == 0, run.stdout[-4000:]
     assert writes(emu, mark) == []
     source_raw = emu.state()["projects"][SOURCE["project_uid"]]
-    for kind, task in (("attributes", "3/9 attributes"), ("events", "3/9 events"),
-                       ("audiences", "4/9 audiences (rules remapped to destination attribute uids)"),
-                       ("experiences", "5/9 experiences")):
+    for kind, task in (("attributes", "Load | attributes"), ("events", "Load | events"),
+                       ("audiences", "Load | audiences (rules remapped to destination attribute uids)"),
+                       ("experiences", "Load | experiences")):
         result = task_ending(run, task)["result"]
         want = set(i[KINDS[kind]] for i in source_raw[kind] if i.get("__type") != "PRESET"
                    and i.get("name") != LYTICS_AUDIENCE)
         assert result["changed"] is True
         assert result["summary"] == {"created": len(want)}, (kind, result["summary"])
         assert set(r[KINDS[kind]] for r in result["results"]) == want, kind
-    versions = task_ending(run, "7/9 activation")["result"]
+    versions = task_ending(run, "Load | versions and activation")["result"]
     assert len(versions["results"]) == len(source_raw["experiences"])
     assert all(r["steps"] for r in versions["results"])
     assert not (tmp_path / "report" / "report.json").exists()
@@ -333,10 +333,10 @@ def test_partial_copy_brings_dependencies_then_prune(emulator, ansible_playbook,
     check = ansible_playbook(MIGRATE, check=True, extra_vars=variables)
     assert check.rc == 0, check.stdout[-4000:]
     assert writes(emu, mark) == []
-    would = task_ending(check, "8/9 prune | events the source does not have")["result"]
+    would = task_ending(check, "Prune | events the source does not have")["result"]
     assert would["changed"] and would["summary"] == {"deleted": 1}
     assert [r["key"] for r in would["results"]] == ["stale_event"]
-    would = task_ending(check, "8/9 prune | attributes the source does not have")["result"]
+    would = task_ending(check, "Prune | attributes the source does not have")["result"]
     assert [r["key"] for r in would["results"]] == ["stale_attr"]
     assert "stale_event" in names(emu.state()["projects"][DEST["project_uid"]], "events")
 
@@ -350,19 +350,19 @@ def test_partial_copy_brings_dependencies_then_prune(emulator, ansible_playbook,
 
 # ----------------------------------------------------------------------------- 6
 BAD_INPUTS = [
-    ("excluded-dependency", {"migrate_exclude": ["Gold & Platinum Members"]}, "2/9 validate",
+    ("excluded-dependency", {"migrate_exclude": ["Gold & Platinum Members"]}, "Validate |",
      "is excluded, but experience"),
-    ("source-is-destination", {"migrate_destination": "SOURCE"}, "2/9 validate", "onto itself"),
-    ("lytics-without-allow-skips", {"migrate_allow_skips": False}, "2/9 validate", "Lytics"),
-    ("source-401", {"migrate_source": {"authtoken": "csat-not-a-token"}}, "2/9 validate", "401"),
-    ("source-403", {"migrate_source": {"authtoken": NOBODY_TOKEN}}, "2/9 validate", "403"),
-    ("destination-401", {"migrate_destination": {"oauth_token": "csoa-not-a-token"}}, "2/9 validate", "401"),
-    ("destination-403", {"migrate_destination": {"oauth_token": "", "authtoken": NOBODY_TOKEN}}, "2/9 validate", "403"),
+    ("source-is-destination", {"migrate_destination": "SOURCE"}, "Validate |", "onto itself"),
+    ("lytics-without-allow-skips", {"migrate_allow_skips": False}, "Validate |", "Lytics"),
+    ("source-401", {"migrate_source": {"authtoken": "csat-not-a-token"}}, "Validate |", "401"),
+    ("source-403", {"migrate_source": {"authtoken": NOBODY_TOKEN}}, "Validate |", "403"),
+    ("destination-401", {"migrate_destination": {"oauth_token": "csoa-not-a-token"}}, "Validate |", "401"),
+    ("destination-403", {"migrate_destination": {"oauth_token": "", "authtoken": NOBODY_TOKEN}}, "Validate |", "403"),
 ]
 
 
-# Every problem stops the run in the validate phase (2/9), before the first load task. A refused
-# token shows when the sides are read (extract, 1/9); extract keeps the error for validate.
+# Every problem stops the run in the validate phase, before the first load task. A refused
+# token shows when the sides are read (extract); extract keeps the error for validate.
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_fails_before_any_write(emulator, ansible_playbook, tmp_path, case):
     _case_id, change, phase, words = case
@@ -401,7 +401,7 @@ def test_dangling_audience_reference_in_the_source_fails_in_validate(emulator, a
     assert run.rc != 0
     assert writes(emulator, mark) == []
     failed = failed_task(run)
-    assert "2/9 validate" in failed["name"], failed["name"]
+    assert "Validate |" in failed["name"], failed["name"]
     message = failed["result"]["msg"]
     assert failed["name"].endswith("stop on any problem, before anything is written"), failed["name"]
     assert message.startswith("The copy cannot start: the source cannot be copied as it is:"), message
@@ -423,7 +423,7 @@ def test_source_version_the_api_would_refuse_fails_in_validate(emulator, ansible
     assert run.rc != 0
     assert writes(emulator, mark) == []
     failed = failed_task(run)
-    assert failed["name"].endswith("2/9 validate | stop on any problem, before anything is written"), failed["name"]
+    assert failed["name"].endswith("Validate | stop on any problem, before anything is written"), failed["name"]
     assert "experience %r" % experience["name"] in failed["result"]["msg"]
     assert "variant %r appears twice" % live["variants"][0]["name"] in failed["result"]["msg"]
 

@@ -387,19 +387,19 @@ def _count(entries, method=None, path_start=None, path_has=None):
 # emulators' logs (deterministic: the role's requests come in a fixed order), except the last,
 # which fires once uid-map.json is written, while report.json is being written.
 KILL_POINTS = [
-    ("extract-source-reads", "1/9 extract", lambda p, out: _count(p.source.log(), "GET") >= 3),
-    ("attributes-1", "3/9 attributes", lambda p, out: _count(p.dest.log(), "POST", "/attributes") >= 1),
-    ("events-2", "3/9 events", lambda p, out: _count(p.dest.log(), "POST", "/events") >= 2),
-    ("audiences-1", "4/9 audiences", lambda p, out: _count(p.dest.log(), "POST", "/audiences") >= 1),
-    ("audiences-7", "4/9 audiences", lambda p, out: _count(p.dest.log(), "POST", "/audiences") >= 7),
-    ("experiences-3", "5/9 experiences", lambda p, out: _count(p.dest.log(), "POST", "/experiences") >= 3
+    ("extract-source-reads", "Extract", lambda p, out: _count(p.source.log(), "GET") >= 3),
+    ("attributes-1", "Load | attributes", lambda p, out: _count(p.dest.log(), "POST", "/attributes") >= 1),
+    ("events-2", "Load | events", lambda p, out: _count(p.dest.log(), "POST", "/events") >= 2),
+    ("audiences-1", "Load | audiences", lambda p, out: _count(p.dest.log(), "POST", "/audiences") >= 1),
+    ("audiences-7", "Load | audiences", lambda p, out: _count(p.dest.log(), "POST", "/audiences") >= 7),
+    ("experiences-3", "Load | experiences", lambda p, out: _count(p.dest.log(), "POST", "/experiences") >= 3
      and _count(p.dest.log(), path_has="/versions") == 0),
-    ("versions-1", "6/9 versions", lambda p, out: _count(
-        [e for e in p.dest.log() if e["method"] != "GET"], path_has="/versions") >= 1),
-    ("versions-5", "7/9 activation", lambda p, out: _count(
-        [e for e in p.dest.log() if e["method"] != "GET"], path_has="/versions") >= 5),
-    ("priority", "8/9 priority", lambda p, out: _count(p.dest.log(), "PUT", "/experiences-priority") >= 1),
-    ("report-write", "9/9 verify", lambda p, out: (p.workdir / "report" / "uid-map.json").exists()),
+    ("versions-1", "Load | versions and activation",
+     lambda p, out: _count([e for e in p.dest.log() if e["method"] != "GET"], path_has="/versions") >= 1),
+    ("versions-5", "Load | versions and activation",
+     lambda p, out: _count([e for e in p.dest.log() if e["method"] != "GET"], path_has="/versions") >= 5),
+    ("priority", "Priority", lambda p, out: _count(p.dest.log(), "PUT", "/experiences-priority") >= 1),
+    ("report-write", "Report", lambda p, out: (p.workdir / "report" / "uid-map.json").exists()),
 ]
 KILL_BY_NAME = dict((k[0], k) for k in KILL_POINTS)
 
