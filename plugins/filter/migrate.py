@@ -53,18 +53,11 @@ def _picking(func):
     return _guard(func, plain=False)
 
 
-# Until module_utils/migrate.build_plan takes None for a destination that does not exist yet.
-_EMPTY_EXPORT = {"attributes": [], "events": [], "audiences": [], "experiences": [], "versions": [],
-                 "priority": {"priorityOrder": []}}
-
-
 @_guard
 def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
                  allow_skips=False, prune=False, limits=None):
     """The validated load plan of a copy (see module_utils/migrate.py); ``dest_raw`` None for a
     destination that does not exist yet."""
-    if dest_raw is None:
-        dest_raw = _EMPTY_EXPORT
     return migrate.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits)
 
 

@@ -169,17 +169,14 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
-    HAS_REQUESTS,
-    PersonalizeClient,
-)
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import (
     PersonalizeError,
     PersonalizeInputError,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import export_project, terms_of
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_plugin
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params, client_from_plugin
 
 try:
     import jmespath
@@ -275,7 +272,7 @@ class LookupModule(LookupBase):
 
         def read(conn):
             try:
-                return self._read(PersonalizeClient.from_params(conn), conn.get("listing_cache"),
+                return self._read(client_from_module_params(conn), conn.get("listing_cache"),
                                   kinds, portable, with_versions)
             except PersonalizeError as exc:
                 return exc

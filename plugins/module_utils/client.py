@@ -308,19 +308,6 @@ class PersonalizeClient:
             raise PersonalizeError("%s must be %s %s" % (name, ">" if exclusive else ">=", minimum))
         return number
 
-    @classmethod
-    def from_params(cls, params, **overrides):
-        """Build a client from a module-params-like dict (unknown keys are ignored)."""
-        names = ("region", "api_url", "project_uid", "authtoken", "oauth_token", "organization_uid",
-                 "validate_certs", "timeout", "rate_limit", "max_retries", "allow_http")
-        kwargs = {}
-        for name in names:
-            value = params.get(name)
-            if value is not None:
-                kwargs[name] = value
-        kwargs.update(overrides)
-        return cls(**kwargs)
-
     def describe(self):
         """A safe one-line description for messages: base URL and project (never a token)."""
         text = self.base_url

@@ -271,16 +271,6 @@ def test_bad_options_fail_before_any_request_and_never_show_tokens(kw, words, st
     assert s.requests == []
 
 
-def test_from_params_ignores_unknown_keys_and_none():
-    c = PersonalizeClient.from_params({
-        "region": "eu", "api_url": None, "project_uid": PROJECT, "authtoken": TOKEN, "oauth_token": None,
-        "organization_uid": "blt1", "validate_certs": None, "timeout": None, "rate_limit": 0,
-        "max_retries": 2, "allow_http": None, "name": "module's own option", "state": "present"})
-    assert c.base_url == REGIONS["aws-eu"]
-    assert (c.timeout, c.max_retries, c.validate_certs, c.rate_limit) == (30, 2, True, 0)
-    assert c.rate_limit_key == "eu-personalize-api.contentstack.com|blt1"
-
-
 def test_describe_and_repr_are_safe():
     c = PersonalizeClient(region="eu", project_uid=PROJECT, authtoken=TOKEN)
     assert c.describe() == "https://eu-personalize-api.contentstack.com (project %s)" % PROJECT

@@ -22,11 +22,11 @@ def raw_versions(source_raw, name):
     return by(source_raw["versions"], "name", name)["versions"]
 
 
-
 def live_draft_pairs(raw_list, exp_type, idx, where=None):
     """(live, draft) as (raw, portable) pairs, as the version plan sees them."""
     return tuple((raw, vers.export_version(raw, exp_type, idx, where) if raw else None)
                  for raw in vers.live_and_draft(raw_list))
+
 
 def test_export_then_body_gives_back_the_raw_version(source_raw, idx):
     for name, exp_type in ((HOMEPAGE, "segmented"), ("Checkout Button Color Test", "ab_test")):

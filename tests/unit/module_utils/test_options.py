@@ -213,3 +213,13 @@ def test_ansible_loads_the_plugin_fragment_for_the_lookup():
         assert [v["name"] for v in opts[name].get("vars", [])] == ([] if name == "listing_cache" else ["personalize_" + name]), name
         if env:
             assert [e["name"] for e in opts[name]["env"]] == [env]
+
+
+def test_client_from_params_ignores_unknown_keys_and_none():
+    c = options.client_from_module_params({
+        "region": "eu", "api_url": None, "project_uid": PROJECT, "authtoken": TOKEN, "oauth_token": None,
+        "organization_uid": "blt1", "validate_certs": None, "timeout": None, "rate_limit": 0,
+        "max_retries": 2, "allow_http": None, "name": "module's own option", "state": "present"})
+    assert c.base_url == REGIONS["aws-eu"]
+    assert (c.timeout, c.max_retries, c.validate_certs, c.rate_limit) == (30, 2, True, 0)
+    assert c.rate_limit_key == "eu-personalize-api.contentstack.com|blt1"
