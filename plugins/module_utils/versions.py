@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import re
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import is_lytics
@@ -27,6 +28,7 @@ LIVE = ("ACTIVE", "PAUSED")
 CHANGES = ("created", "updated", "activated", "paused", "resumed", "deleted")
 SPEC_FIELDS = ("status", "variants", "metrics", "targeting", "variant_split")
 METRIC_TYPES = ("Primary", "Secondary")
+LYTICS_UID = re.compile(r"^[0-9a-f]{32}$")  # Lytics audiences have 32-hex uids, not ObjectIds
 
 
 def _status_in(value, where):
@@ -47,6 +49,9 @@ def _names(values, index, where, field, kind_label, lytics=None):
     out = []
     for value in values:
         name = index.to_ident(value) if isinstance(value, str) else None
+        if name is None and lytics is False and isinstance(value, str) and LYTICS_UID.match(value):
+            raise PersonalizeInputError("%s: %s names %r, a Lytics audience uid; Lytics audiences go in "
+                                        "lyticsAudiences" % (where, field, value))
         if name is None:
             raise PersonalizeInputError("%s: %s names unknown %s %r" % (where, field, kind_label, value))
         try:
@@ -152,30 +157,33 @@ def _normalize_variant(variant, pos, exp_type, idx, where, taken):
 
 
 def _metrics(metrics, idx, where):
+    """The metrics of an A/B test: every shape check first (fields, types, one primary metric),
+    then the events resolved."""
     if metrics is None:
         return []
     if not isinstance(metrics, list):
         raise PersonalizeInputError("%s: metrics must be a list, got %s" % (where, validate.type_label(metrics)))
-    out = []
+    places = []
     for pos, metric in enumerate(metrics):
         at = "%s: metrics[%d]" % (where, pos)
         if not isinstance(metric, dict) or not metric.get("event"):
             raise PersonalizeInputError("%s needs an event (an event key)" % at)
         validate.known_fields(metric, ("__type", "name", "event"), at)
         if metric.get("name") is not None:
-            at = "%s: metric %s" % (where, validate.label(validate.text(metric["name"], at, "name", ident=True)))
+            at = "%s (metric %s)" % (at, validate.label(validate.text(metric["name"], at, "name", ident=True)))
+        if metric.get("__type", "Primary") not in METRIC_TYPES:
+            raise PersonalizeInputError("%s: __type must be Primary or Secondary, got %r" % (at, metric["__type"]))
+        places.append(at)
+    primary = [places[pos] for pos, m in enumerate(metrics) if m.get("__type", "Primary") == "Primary"]
+    if len(primary) > 1:
+        raise PersonalizeInputError("%s: metrics has %d primary metrics (%s); an A/B test has at most one, "
+                                    "give the others __type: Secondary" % (where, len(primary), "; ".join(primary)))
+    out = []
+    for at, metric in zip(places, metrics):
         event = idx.events.to_ident(metric["event"]) if isinstance(metric["event"], str) else None
         if event is None:
             raise PersonalizeInputError("%s names unknown event %r" % (at, metric["event"]))
-        kind = metric.get("__type", "Primary")
-        if kind not in METRIC_TYPES:
-            raise PersonalizeInputError("%s: __type must be Primary or Secondary, got %r" % (at, kind))
-        out.append({"__type": kind, "name": metric.get("name") or event, "event": event})
-    primary = [m["name"] for m in out if m["__type"] == "Primary"]
-    if len(primary) > 1:
-        raise PersonalizeInputError("%s: metrics has %d primary metrics (%s); an A/B test has at most one, "
-                                    "give the others __type: Secondary"
-                                    % (where, len(primary), ", ".join(validate.label(n) for n in primary)))
+        out.append({"__type": metric.get("__type", "Primary"), "name": metric.get("name") or event, "event": event})
     return out
 
 
