@@ -294,6 +294,16 @@ ROWS_strict = [
     ("strict too many variants", "module", ("personalize_version", dict(SEG, variants=[
         {"name": "V%d" % i, "audiences": ["Known"]} for i in range(21)])),
         ["experience 'Seg'", "21 variants", "limit of 20"], None),
+    ("strict lookup misspelled project option", "lookup", ("all", {"projects": [
+        {"api_url": "http://127.0.0.1:1", "project_uid": HEX_UNKNOWN, "authtoken": "x", "label": "ok"},
+        {"api_url": "http://127.0.0.1:1", "projet_uid": HEX_UNKNOWN, "authtoken": "x"}]}),
+        ["personalize_export", "projects[2]", "unknown connection option", "projet_uid", "project_uid"], None),
+    ("strict lookup projects not mappings", "lookup", ("all", {"projects": "source,destination"}),
+     ["personalize_export", "projects must be a list of mappings"], None),
+    ("strict lookup portable not a boolean", "lookup", ("events", {"portable": "perhaps"}), ["personalize_export: portable", "boolean", "perhaps"], None),
+    ("strict lookup versions not a boolean", "lookup", ("events", {"versions": "sometimes"}), ["personalize_export: versions", "boolean", "sometimes"], None),
+    ("strict lookup stats not a boolean", "lookup", ("all", {"stats": "maybe"}), ["stats", "boolean", "maybe"], None),
+    ("strict lookup unknown on_error", "lookup", ("all", {"on_error": "ignore", "projects": []}), ["on_error", "ignore"], None),
 ]
 TABLE += ROWS_strict
 
