@@ -194,3 +194,10 @@ def test_an_unknown_uid_in_a_version_read_from_the_project_names_experience_and_
     with pytest.raises(PersonalizeInputError, match="experience 'Summer Sale Banner', paused version: variant 'Sale' "
                                                     "references audience uid 6650a1b2c3d4e5f6ffffffff"):
         vers.export_version(raw, "segmented", idx, "experience 'Summer Sale Banner'")
+
+
+def test_a_413_answer_is_a_clean_error_naming_the_item(source_raw):
+    too_large = PersonalizeApiError("POST", "/audiences", 413, "request entity too large")
+    client = listing_client(source_raw, answers={("POST", "/audiences"): too_large})
+    failed = run_module("personalize_audience", {"items": [{"name": "Big", "description": "x" * 9000}]}, client=client)
+    assert failed["failed"] and failed["msg"].startswith("audience 'Big': POST /audiences returned 413: request entity too large")
