@@ -245,7 +245,7 @@ def _check_match_options(options, at):
             continue
         number = not isinstance(value, bool) and isinstance(value, (int, float))
         if check == "number" and not number or check == "string or number" and not (number or isinstance(value, str)):
-            raise PersonalizeInputError("%s.%s: must be a %s%s, got %s" % (at, field, check, " for %s" % kind if kind else "",
-                                                                          type_label(value)))
+            raise PersonalizeInputError("%s.%s: must be a %s%s, got %s"
+                                        % (at, field, check, " for %s" % kind if kind else "", type_label(value)))
         if isinstance(value, str) or check == "string":
             text(value, at, field, limit=MAX_DESCRIPTION)

@@ -106,6 +106,7 @@ def match_route(method, path):
 # The largest request body the emulator accepts (a larger one is answered 413, as the API's gateway does).
 MAX_BODY = 1024 * 1024
 
+
 class RateLimiter:
     """Token bucket per organization, burst = rate."""
 

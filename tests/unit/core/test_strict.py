@@ -78,7 +78,7 @@ def test_rule_trees_have_the_documented_shape(idx, bad, message):
 
 
 def test_rules_per_audience(idx, monkeypatch):
-    many = audience(*[rule({"preset": "COUNTRY"}) for _ in range(51)])
+    many = audience(*[rule({"preset": "COUNTRY"}) for _pos in range(51)])
     with pytest.raises(PersonalizeInputError, match="51 rules, over the limit of 50"):
         AUDIENCE.normalize(many, idx, "audience 'A'")
     monkeypatch.setenv(validate.LIMITS_ENV, '{"rules_per_audience": 100}')
