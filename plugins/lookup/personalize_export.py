@@ -176,7 +176,9 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import export_project, terms_of
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params, client_from_plugin
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
+    CONNECTION_ARGSPEC, client_from_module_params, client_from_plugin)
+from ansible_collections.contentstack.personalize.plugins.module_utils.validate import boolean, known_fields
 
 try:
     import jmespath
@@ -203,6 +205,10 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         # A null option counts as not given, so env and vars still apply (see notes).
         direct = dict((k, v) for k, v in kwargs.items() if v is not None)
+        try:  # Ansible reads any string as a boolean ("perhaps" is false): only its boolean strings are
+            direct.update((k, boolean(direct[k], "personalize_export", k)) for k in ("portable", "versions", "stats") if k in direct)
+        except PersonalizeError as exc:
+            raise AnsibleError(str(exc))
         self.set_options(var_options=variables, direct=direct)
 
         terms = _flat_terms(terms)
@@ -269,6 +275,11 @@ class LookupModule(LookupBase):
         (with on_error=return, {error, label} for a project that could not be read)."""
         if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
             raise AnsibleError("personalize_export: projects must be a list of mappings of connection options")
+        try:
+            for pos, conn in enumerate(projects, 1):
+                known_fields(conn, tuple(CONNECTION_ARGSPEC) + ("label",), "projects[%d]" % pos, "connection option")
+        except PersonalizeError as exc:
+            raise AnsibleError("personalize_export: %s" % exc)
 
         def read(conn):
             try:

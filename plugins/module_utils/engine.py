@@ -23,6 +23,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
 from ansible_collections.contentstack.personalize.plugins.module_utils import results
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import Indexes
+from ansible_collections.contentstack.personalize.plugins.module_utils import validate
 
 
 class ProjectListings:
@@ -180,7 +181,7 @@ class Engine:
                 raise PersonalizeInputError("%s appears twice in the input (items %d and %d)"
                                             % (where, seen[norm[kind.identity]], pos))
             seen[norm[kind.identity]] = pos
-            out.append((norm, state, bool(item.get("replace", False))))
+            out.append((norm, state, validate.boolean(item.get("replace", False), where, "replace")))
         return out
 
     @staticmethod
@@ -253,7 +254,17 @@ class Engine:
             for ident, raw in sorted(by_ident.items()):
                 if ident not in named:
                     changes.append(Change(kind, ident, "delete", kind.export(raw, idx), None, raw.get("uid"), raw))
+        self._check_count(kind, changes)
         return changes
+
+    def _check_count(self, kind, changes):
+        """A plan that would leave more objects than the project may hold is refused before its first write."""
+        if kind.limit is None:
+            return
+        current = len([raw for raw in self.project.raw(kind.plural) if kind.counted(raw)])
+        creates = len([c for c in changes if c.action == "create"])
+        deletes = len([c for c in changes if c.action == "delete"])
+        validate.count_limit(kind.plural, current, creates, deletes, validate.limits()[kind.limit])
 
     # -- applying ----------------------------------------------------------------------------
     def apply(self, changes):

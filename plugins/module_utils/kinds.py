@@ -20,9 +20,9 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     is_lytics,
     is_preset,
     map_definition,
-    type_label,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+from ansible_collections.contentstack.personalize.plugins.module_utils import validate
 
 # The definition of an audience given none: no rule.
 EMPTY_DEFINITION = {"__type": "RuleCombination", "combinationType": "AND", "rules": []}
@@ -33,17 +33,18 @@ EMPTY_DEFINITION = {"__type": "RuleCombination", "combinationType": "AND", "rule
 LOAD_ORDER = ("attributes", "events", "audiences", "experiences", "versions", "priority")
 
 
-def _text(item, field, where, required=False):
+# Fields of an input item that are not the object's: what the task does with it.
+TASK_FIELDS = ("state", "replace")
+
+
+def _text(item, field, where, required=False, ident=False):
+    """A string field of an input item; keys and names (``ident``) are checked as such."""
     value = item.get(field)
     if value is None:
         if required:
             raise PersonalizeInputError("%s: %s is required" % (where, field))
         return None
-    if not isinstance(value, str):
-        raise PersonalizeInputError("%s: %s must be a string, got %s" % (where, field, type_label(value)))
-    if required and not value.strip():
-        raise PersonalizeInputError("%s: %s must not be empty" % (where, field))
-    return value
+    return validate.text(value, where, field, ident=ident or required)
 
 
 class Kind:
@@ -58,10 +59,16 @@ class Kind:
     immutable = ()       # fields fixed at creation (a change needs replace: true)
     defaults = {}        # values sent on create when the user gave none
     references = ()      # kinds (plural) whose names this kind's fields resolve to uids
+    names = ("key", "name")  # fields checked as keys and names (no control characters, MAX_IDENT)
+    limit = None         # the limit name of the count per project (validate.DEFAULT_LIMITS), or None
 
     def readonly_reason(self, raw):
         """Why this object cannot be managed (preset, Lytics), or None."""
         return None
+
+    def counted(self, raw):
+        """Whether an object of the listing counts towards the kind's limit per project."""
+        return True
 
     def settle_update(self, where, before, after, fields):
         """For an object that exists and differs in ``fields``: ``(after, fields, warnings)``.
@@ -94,10 +101,11 @@ class Kind:
     def normalize(self, item, idx, where):
         """Validate one input item and give its portable form (only the fields given)."""
         out = {}
+        validate.known_fields(item, self.fields + TASK_FIELDS, where)
         _text(item, self.identity, where, required=True)
         for field in self.fields:
             if item.get(field) is not None:
-                out[field] = _text(item, field, where)
+                out[field] = _text(item, field, where, ident=field in self.names)
         return out
 
     # -- resolve: portable -> API body -------------------------------------------------------
@@ -117,11 +125,15 @@ class AttributeKind(Kind):
     identity = "key"
     fields = ("key", "name", "description")
     defaults = {"description": ""}
+    limit = "attributes"
 
     def readonly_reason(self, raw):
         if is_preset(raw):
             return "preset attributes are built in and read-only"
         return None
+
+    def counted(self, raw):
+        return not is_preset(raw)
 
     def export(self, raw, idx):
         out = Kind.export(self, raw, idx)
@@ -145,6 +157,7 @@ class EventKind(AttributeKind):
     name = "event"
     plural = "events"
     path = "/events"
+    limit = "events"
 
     def readonly_reason(self, raw):
         return None
@@ -158,6 +171,7 @@ class AudienceKind(Kind):
     fields = ("name", "description", "definition")
     defaults = {"description": "", "definition": EMPTY_DEFINITION}
     references = ("attributes",)
+    limit = "audiences"
 
     def readonly_reason(self, raw):
         if is_lytics(raw):
@@ -184,13 +198,15 @@ class AudienceKind(Kind):
         }
 
     def normalize(self, item, idx, where):
-        out = Kind.normalize(self, {k: v for k, v in item.items() if k != "definition"}, idx, where)
         if item.get("read_only") or str(item.get("source") or "").upper() == "LYTICS":
             raise PersonalizeInputError("%s: Lytics audiences are read-only and cannot be created or changed "
                                         "through the API" % where)
+        out = Kind.normalize(self, {k: v for k, v in item.items() if k != "definition"}, idx, where)
         if item.get("definition") is not None:
             if not isinstance(item["definition"], dict):
                 raise PersonalizeInputError("%s: definition must be a mapping (a RuleCombination)" % where)
+            definition = validate.check_definition(item["definition"], where,
+                                                   validate.limits()["rules_per_audience"])
 
             def to_key(ref, at):
                 key = idx.attributes.to_ident(ref)
@@ -200,7 +216,7 @@ class AudienceKind(Kind):
                         % (at, ref))
                 return key
 
-            out["definition"] = map_definition(item["definition"], where, to_key)
+            out["definition"] = map_definition(definition, where, to_key)
         return out
 
     def body(self, portable, idx, where):
@@ -222,6 +238,7 @@ class ExperienceKind(Kind):
     fields = ("name", "type", "description", "tags")
     immutable = ("type",)
     defaults = {"description": "", "type": "segmented", "tags": []}
+    limit = "experiences"
 
     def export(self, raw, idx):
         api_type = raw.get("__type")
@@ -232,7 +249,7 @@ class ExperienceKind(Kind):
     def normalize(self, item, idx, where):
         out = Kind.normalize(self, {k: v for k, v in item.items() if k not in ("type", "tags")}, idx, where)
         if item.get("type") is not None:
-            value = str(item["type"]).lower()
+            value = validate.text(item["type"], where, "type").lower()
             if value not in EXPERIENCE_TYPES:
                 raise PersonalizeInputError("%s: type must be one of %s, got %r"
                                             % (where, ", ".join(sorted(EXPERIENCE_TYPES)), item["type"]))
@@ -241,7 +258,7 @@ class ExperienceKind(Kind):
             tags = item["tags"]
             if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
                 raise PersonalizeInputError("%s: tags must be a list of strings, got %r" % (where, tags))
-            out["tags"] = [str(t) for t in tags]
+            out["tags"] = [validate.text(t, where, "tags[%d]" % pos, ident=True) for pos, t in enumerate(tags)]
         return out
 
     def body(self, portable, idx, where):

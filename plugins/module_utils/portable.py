@@ -27,15 +27,6 @@ OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 EXPERIENCE_TYPES = {"segmented": "SEGMENTED", "ab_test": "AB_TEST"}
 
 
-def type_label(value):
-    """The plain type name of a value for messages (ansible-core 2.19 hands plugins tagged
-    subclasses such as _AnsibleTaggedInt, whose names mean nothing to a user)."""
-    for plain in (bool, int, float, str, list, dict):
-        if isinstance(value, plain):
-            return plain.__name__
-    return type(value).__name__
-
-
 def is_lytics(raw_audience):
     return str(raw_audience.get("source") or "").upper() == "LYTICS"
 

@@ -13,10 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 from collections import namedtuple
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import post_or_adopt
-from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeApiError, PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
 from ansible_collections.contentstack.personalize.plugins.module_utils import results
 from ansible_collections.contentstack.personalize.plugins.module_utils import versions as vers
@@ -94,10 +95,11 @@ def _record(listings, idx, plan, check_mode):
         changes = [{"change": s.change, "version": None if s.op == "post" or s.version == "new" else s.version}
                    for s in plan.steps]
     else:
-        written, changes = write(listings, plan.uid, plan.steps)
+        written, changes = write(listings, plan.uid, plan.steps, "experience %r" % plan.name)
     # The project's versions of this experience, kept true by write().
     current = [v for v in vers.live_and_draft(listings.versions(plan.uid)) if v] if plan.uid else []
-    after = plan.after if check_mode else [vers.export_version(raw, plan.exp_type, idx) for raw in current]
+    after = plan.after if check_mode else [vers.export_version(raw, plan.exp_type, idx, "experience %r" % plan.name)
+                                           for raw in current]
     return {
         "kind": "version", IDENTITY: plan.name, "uid": plan.uid,
         # The raw view, in the export lookup's raw shape: the live version, then the draft.
@@ -111,7 +113,7 @@ def _record(listings, idx, plan, check_mode):
     }
 
 
-def write(listings, exp_uid, steps):
+def write(listings, exp_uid, steps, where=None):
     """Send an experience's planned version calls in order.
 
     Returns ``(written, changes)``: {version uid: raw} of the versions written, and one
@@ -122,13 +124,31 @@ def write(listings, exp_uid, steps):
     writer = _Writer(listings, exp_uid)
     try:
         for step in steps:
-            writer.send(step)
+            try:
+                writer.send(step)
+            except PersonalizeApiError as exc:
+                if where:
+                    exc.args = (refused(where, step, exc, len(writer.changes)),)
+                raise
     except BaseException:
         listings.forget_versions(exp_uid)
         raise
     if steps:
         writer.settle()
     return writer.written, writer.changes
+
+
+def refused(where, step, exc, done):
+    """The text of a version call the API refused: the experience, the call's purpose, the variants
+    by name where the API names them by position, and how many calls of the experience were made."""
+    variants = [v.get("name") for v in (step.body or {}).get("variants") or []]
+
+    def named(match):
+        pos = int(match.group(1))
+        return "%s (variant %r)" % (match.group(0), variants[pos]) if pos < len(variants) else match.group(0)
+
+    return "%s: %s: %s (%d version call(s) of this experience were made before it)" % (
+        where, step.why, re.sub(r"variants\[(\d+)\]", named, str(exc)), done)
 
 
 class _Writer:

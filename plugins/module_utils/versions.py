@@ -17,14 +17,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import re
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import is_lytics
+from ansible_collections.contentstack.personalize.plugins.module_utils import validate
 
 LIVE = ("ACTIVE", "PAUSED")
 # What a planned call does to a version (Step.change, and the versions module's version_changes).
 CHANGES = ("created", "updated", "activated", "paused", "resumed", "deleted")
 SPEC_FIELDS = ("status", "variants", "metrics", "targeting", "variant_split")
-MAX_VARIANTS = 20
+METRIC_TYPES = ("Primary", "Secondary")
+LYTICS_UID = re.compile(r"^[0-9a-f]{32}$")  # Lytics audiences have 32-hex uids, not ObjectIds
 
 
 def _status_in(value, where):
@@ -34,20 +38,32 @@ def _status_in(value, where):
     return status
 
 
-def _names(values, index, where, field, kind_label):
+def _names(values, index, where, field, kind_label, lytics=None):
+    """The names of a list of references; with ``lytics`` True (False), each must name a Lytics
+    (a normal) audience, as the API keeps the two in separate lists."""
     if values is None:
         return []
     if not isinstance(values, list):
-        raise PersonalizeInputError("%s: %s must be a list of %s names" % (where, field, kind_label))
+        raise PersonalizeInputError("%s: %s must be a list of %s names, got %s"
+                                    % (where, field, kind_label, validate.type_label(values)))
     out = []
     for value in values:
         name = index.to_ident(value) if isinstance(value, str) else None
+        if name is None and lytics is False and isinstance(value, str) and LYTICS_UID.match(value):
+            raise PersonalizeInputError("%s: %s names %r, a Lytics audience uid; Lytics audiences go in "
+                                        "lyticsAudiences" % (where, field, value))
         if name is None:
             raise PersonalizeInputError("%s: %s names unknown %s %r" % (where, field, kind_label, value))
         try:
             index.uid_of(name)  # two objects with this name: say so here, where the item is known
         except PersonalizeInputError as exc:
             raise PersonalizeInputError("%s: %s: %s" % (where, field, exc))
+        raw = index.by_ident.get(name)
+        if lytics is not None and raw is not None and is_lytics(raw) != lytics:
+            raise PersonalizeInputError(
+                "%s: %s names %s %r, which is %s; %s" % (
+                    where, field, kind_label, name, "a Lytics audience" if is_lytics(raw) else "not a Lytics audience",
+                    "Lytics audiences go in lyticsAudiences" if is_lytics(raw) else "lyticsAudiences holds only Lytics audiences"))
         out.append(name)
     return out
 
@@ -63,9 +79,10 @@ def normalize_spec(spec, exp_type, idx, where):
     variants = spec.get("variants")
     if not isinstance(variants, list) or not variants:
         raise PersonalizeInputError("%s: variants must be a non-empty list" % where)
-    if len(variants) > MAX_VARIANTS:
-        raise PersonalizeInputError("%s: %d variants exceed the limit of %d per experience"
-                                    % (where, len(variants), MAX_VARIANTS))
+    limit = validate.limits()["variants_per_experience"]
+    if len(variants) > limit:
+        raise PersonalizeInputError("%s: %d variants exceed the limit of %d per experience (raise it with %s if the "
+                                    "project's plan allows more)" % (where, len(variants), limit, validate.LIMITS_ENV))
     taken = {"names": set(), "short_uids": set()}
     out_variants = [_normalize_variant(variant, pos, exp_type, idx, where, taken) for pos, variant in enumerate(variants)]
     result = {"status": status, "variants": out_variants}
@@ -78,7 +95,10 @@ def normalize_spec(spec, exp_type, idx, where):
         if targeting:
             result["targeting"] = targeting
         if spec.get("variant_split") is not None:
-            result["variant_split"] = str(spec["variant_split"])
+            split = spec["variant_split"]
+            if isinstance(split, int) and not isinstance(split, bool):
+                split = str(split)
+            result["variant_split"] = validate.text(split, where, "variant_split", ident=True)
     else:
         for field in ("metrics", "targeting", "variant_split"):
             if spec.get(field):
@@ -92,8 +112,9 @@ def _normalize_variant(variant, pos, exp_type, idx, where, taken):
     if not isinstance(variant, dict):
         raise PersonalizeInputError("%s must be a mapping" % at)
     name = variant.get("name")
-    if not isinstance(name, str) or not name.strip():
+    if name is None or isinstance(name, str) and not name.strip():
         raise PersonalizeInputError("%s: name is required" % at)
+    validate.text(name, at, "name", ident=True)
     at = "%s: variant %r" % (where, name)
     if name in taken["names"]:
         raise PersonalizeInputError("%s appears twice" % at)
@@ -117,9 +138,9 @@ def _normalize_variant(variant, pos, exp_type, idx, where, taken):
         out["trafficDistribution"] = traffic
     else:
         allowed = {"name", "shortUid", "audiences", "lyticsAudiences", "audienceCombinationType", "__type"}
-        out["audiences"] = _names(variant.get("audiences"), idx.audiences, at, "audiences", "audience")
+        out["audiences"] = _names(variant.get("audiences"), idx.audiences, at, "audiences", "audience", lytics=False)
         out["lyticsAudiences"] = _names(variant.get("lyticsAudiences"), idx.audiences, at,
-                                        "lyticsAudiences", "audience")
+                                        "lyticsAudiences", "audience", lytics=True)
         if not out["audiences"] and not out["lyticsAudiences"]:
             raise PersonalizeInputError("%s: a segmented variant needs at least one audience" % at)
         comb = variant.get("audienceCombinationType", "OR")
@@ -136,15 +157,29 @@ def _normalize_variant(variant, pos, exp_type, idx, where, taken):
 
 
 def _metrics(metrics, idx, where):
+    """The metrics of an A/B test: every shape check first (fields, types, one primary metric),
+    then the events resolved."""
     if metrics is None:
         return []
     if not isinstance(metrics, list):
-        raise PersonalizeInputError("%s: metrics must be a list" % where)
-    out = []
+        raise PersonalizeInputError("%s: metrics must be a list, got %s" % (where, validate.type_label(metrics)))
+    places = []
     for pos, metric in enumerate(metrics):
         at = "%s: metrics[%d]" % (where, pos)
         if not isinstance(metric, dict) or not metric.get("event"):
             raise PersonalizeInputError("%s needs an event (an event key)" % at)
+        validate.known_fields(metric, ("__type", "name", "event"), at)
+        if metric.get("name") is not None:
+            at = "%s (metric %s)" % (at, validate.label(validate.text(metric["name"], at, "name", ident=True)))
+        if metric.get("__type", "Primary") not in METRIC_TYPES:
+            raise PersonalizeInputError("%s: __type must be Primary or Secondary, got %r" % (at, metric["__type"]))
+        places.append(at)
+    primary = [places[pos] for pos, m in enumerate(metrics) if m.get("__type", "Primary") == "Primary"]
+    if len(primary) > 1:
+        raise PersonalizeInputError("%s: metrics has %d primary metrics (%s); an A/B test has at most one, "
+                                    "give the others __type: Secondary" % (where, len(primary), "; ".join(primary)))
+    out = []
+    for at, metric in zip(places, metrics):
         event = idx.events.to_ident(metric["event"]) if isinstance(metric["event"], str) else None
         if event is None:
             raise PersonalizeInputError("%s names unknown event %r" % (at, metric["event"]))
@@ -157,10 +192,13 @@ def _targeting(targeting, idx, where):
         return None
     if not isinstance(targeting, dict):
         raise PersonalizeInputError("%s: targeting must be a mapping" % where)
+    validate.known_fields(targeting, ("audience",), where + ": targeting")
     audience = targeting.get("audience") or {}
     if not isinstance(audience, dict):
         raise PersonalizeInputError("%s: targeting.audience must be a mapping" % where)
-    names = _names(audience.get("audiences"), idx.audiences, where, "targeting.audience.audiences", "audience")
+    validate.known_fields(audience, ("audiences", "audienceCombinationType"), where + ": targeting.audience")
+    names = _names(audience.get("audiences"), idx.audiences, where, "targeting.audience.audiences", "audience",
+                   lytics=False)
     if not names:
         return None
     comb = audience.get("audienceCombinationType", "OR")

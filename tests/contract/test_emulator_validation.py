@@ -186,3 +186,13 @@ def test_limits_configurable(emu, api):
     emu.configure(limits={"variants_per_experience": 20})
     assert api.put(V_X4, {"status": "DRAFT", "variants": [SEG] * 20}).status_code == 200
     assert api.put(V_X4, {"status": "DRAFT", "variants": [SEG] * 21}).status_code == 400
+
+
+def test_a_body_over_the_size_limit_is_answered_413_and_logged(api, emu):
+    big = {"name": "Big", "description": "x" * (1024 * 1024), "definition": {
+        "__type": "RuleCombination", "combinationType": "AND", "rules": []}}
+    r = api.post("/audiences", big)
+    assert r.status_code == 413, r.text
+    assert r.json()["message"] == "request entity too large"
+    assert [(e["method"], e["status"]) for e in emu.log()][-1] == ("POST", 413)
+    assert "Big" not in [a["name"] for a in api.get("/audiences").json()]

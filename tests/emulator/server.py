@@ -103,6 +103,10 @@ def match_route(method, path):
     raise ApiError(404, "Cannot %s %s" % (method, path))
 
 
+# The largest request body the emulator accepts (a larger one is answered 413, as the API's gateway does).
+MAX_BODY = 1024 * 1024
+
+
 class RateLimiter:
     """Token bucket per organization, burst = rate."""
 
@@ -275,6 +279,9 @@ class Emulator:
         tok = self.store.request_token(headers)
         if tok is None:
             raise ApiError(401, AUTH_MESSAGE)
+        if len(raw) > MAX_BODY:
+            # The API's gateway refuses large bodies with 413 before any validation.
+            raise ApiError(413, "request entity too large", {"body": ["at most %d bytes" % MAX_BODY]})
         pid = None
         if scope == "project":
             pid = headers.get("x-project-uid")

@@ -201,6 +201,112 @@ TABLE = [
      ["project_uid", "migrate_destination"], "arg spec"),
 ]
 
+# --- strict portable types and the checks that need no server (issue 18, part "strict"): in a list,
+# the bad item is not the first, so that "before the first write" is tested.
+OK_AUD = {"name": "Aud ok", "definition": {"rules": [rule({"preset": "COUNTRY"})]}}
+HEX32_LYTICS = "0123456789abcdef0123456789abcdef"
+ROWS_strict = [
+    ("strict misspelled field", "module", ("personalize_attribute", {"items": [{"key": "s1"}, {"key": "s2", "descripton": "x"}]}),
+     ["attribute 's2'", "unknown field", "descripton", "description"], None),
+    ("strict unknown event field", "module", ("personalize_event", {"items": [{"key": "s1"}, {"key": "s2", "colour": "red"}]}),
+     ["event 's2'", "unknown field", "colour"], None),
+    ("strict unknown audience field", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud s", "definiton": {}}]}),
+     ["audience 'Aud s'", "unknown field", "definiton"], None),
+    ("strict unknown experience field", "module", ("personalize_experience", {"items": [
+        {"name": "E ok"}, {"name": "E s", "status": "active"}]}), ["experience 'E s'", "unknown field", "status"], None),
+    ("strict invert string", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud i", "definition": {
+        "rules": [dict(rule({"preset": "COUNTRY"}), invertCondition="perhaps")]}}]}),
+        ["audience 'Aud i'", "definition.rules[0]", "invertCondition", "boolean", "perhaps"], None),
+    ("strict invert list", "module", ("personalize_audience", {"name": "Aud il", "definition": {
+        "rules": [dict(rule({"preset": "COUNTRY"}), invertCondition=[True])]}}),
+        ["audience 'Aud il'", "invertCondition", "boolean", "list"], None),
+    ("strict attribute key list", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud kl", "definition": {
+        "rules": [rule({"key": ["a", "b"]})]}}]}),
+        ["audience 'Aud kl'", "definition.rules[0].attribute.key", "non-empty string", "list"], None),
+    ("strict misspelled rule field", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud mr", "definition": {
+        "rules": [{"attribute": {"preset": "COUNTRY"}, "attributeMatchCondtion": "STRING_EQUALS"}]}}]}),
+        ["audience 'Aud mr'", "definition.rules[0]", "unknown field", "attributeMatchCondtion"], None),
+    ("strict unknown combination field", "module", ("personalize_audience", {"name": "Aud cf", "definition": {
+        "combinationType": "AND", "rule": []}}), ["audience 'Aud cf'", "definition", "unknown field", "rule"], None),
+    ("strict unknown preset", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud p", "definition": {
+        "rules": [rule({"preset": "COUNTY"})]}}]}),
+        ["audience 'Aud p'", "definition.rules[0].attribute.preset", "unknown preset attribute 'COUNTY'", "COUNTRY"], None),
+    ("strict unknown preset by type", "module", ("personalize_audience", {"name": "Aud pt", "definition": {
+        "rules": [rule({"__type": "PresetAttributeReference", "ref": "WEATHER"})]}}),
+        ["audience 'Aud pt'", "attribute.ref", "unknown preset attribute 'WEATHER'"], None),
+    ("strict unknown lytics attribute", "module", ("personalize_audience", {"name": "Aud la", "definition": {
+        "rules": [rule({"__type": "LyticsAttributeReference", "ref": "LYTICS_MOOD"})]}}),
+        ["audience 'Aud la'", "attribute.ref", "LYTICS_MOOD", "LYTICS_AUDIENCE"], None),
+    ("strict unknown match options type", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud mo", "definition": {
+        "rules": [dict(rule({"preset": "COUNTRY"}), attributeMatchOptions={"__type": "RegexMatchOptions", "value": "x"})]}}]}),
+        ["audience 'Aud mo'", "attributeMatchOptions.__type", "RegexMatchOptions", "StringMatchOptions"], None),
+    ("strict number match options", "module", ("personalize_audience", {"name": "Aud nm", "definition": {
+        "rules": [dict(rule({"preset": "COUNTRY"}), attributeMatchOptions={"__type": "NumberMatchOptions", "value": "ten"})]}}),
+        ["audience 'Aud nm'", "attributeMatchOptions.value", "must be a number", "str"], None),
+    ("strict match options list", "module", ("personalize_audience", {"name": "Aud ml", "definition": {
+        "rules": [dict(rule({"preset": "COUNTRY"}), attributeMatchOptions=["x"])]}}),
+        ["audience 'Aud ml'", "attributeMatchOptions", "must be a mapping", "list"], None),
+    ("strict too many rules", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud many", "definition": {
+        "rules": [rule({"preset": "COUNTRY"}, "C%d" % i) for i in range(51)]}}]}),
+        ["audience 'Aud many'", "51 rules", "limit of 50", "CONTENTSTACK_PERSONALIZE_LIMITS"], None),
+    ("strict two primary metrics", "module", ("personalize_version", dict(AB, variants=AB_OK, metrics=[
+        {"name": "Clicks", "event": "e1"}, {"name": "Buys", "event": "e2", "__type": "Primary"}])),
+        ["experience 'AB'", "2 primary metrics", "metric 'Clicks'", "metric 'Buys'", "Secondary"], None),
+    ("strict unknown metric type", "module", ("personalize_version", dict(AB, variants=AB_OK, metrics=[
+        {"name": "Clicks", "event": "e1", "__type": "Tertiary"}])),
+        ["experience 'AB'", "metric 'Clicks'", "__type", "Tertiary"], None),
+    ("strict unknown metric field", "module", ("personalize_version", dict(AB, variants=AB_OK, metrics=[
+        {"name": "Clicks", "event": "e1", "goal": 3}])), ["experience 'AB'", "metrics[0]", "unknown field", "goal"], None),
+    ("strict normal audience in lyticsAudiences", "module", ("personalize_version", dict(SEG, variants=[
+        {"name": "V1", "audiences": ["Known"]}, {"name": "V2", "lyticsAudiences": ["Known"]}])),
+        ["experience 'Seg'", "variant 'V2'", "lyticsAudiences", "'Known'", "not a Lytics audience"], None),
+    ("strict lytics uid in audiences", "module", ("personalize_version", dict(SEG, variants=[
+        {"name": "V1", "audiences": ["Known"]}, {"name": "V2", "audiences": [HEX32_LYTICS]}])),
+        ["experience 'Seg'", "variant 'V2'", "audiences", HEX32_LYTICS, "lyticsAudiences"], None),
+    ("strict unknown targeting field", "module", ("personalize_version", dict(AB, variants=AB_OK, targeting={
+        "audiences": ["Known"]})), ["experience 'AB'", "targeting", "unknown field", "audiences"], None),
+    ("strict variant split list", "module", ("personalize_version", {"items": [
+        dict(SEG, variants=[{"name": "V1", "audiences": ["Known"]}]), dict(AB, variants=AB_OK, variant_split=["a"])]}),
+        ["experience 'AB'", "variant_split", "must be a string, got list"], None),
+    ("strict NUL in key", "module", ("personalize_attribute", {"items": [{"key": "s1"}, {"key": "bad\u0000key"}]}),
+     ["attribute 'bad\\x00key'", "key", "control character U+0000"], None),
+    ("strict control character in name", "module", ("personalize_audience", {"items": [
+        OK_AUD, {"name": "Bell\u0007", "definition": {"rules": [rule({"preset": "COUNTRY"})]}}]}),
+        ["audience 'Bell\\x07'", "name", "control character U+0007"], None),
+    ("strict NUL in variant name", "module", ("personalize_version", dict(AB, variants=[
+        {"name": "A", "trafficDistribution": 50}, {"name": "B\u0000", "trafficDistribution": 50}])),
+        ["experience 'AB'", "variants[1]", "name", "control character U+0000"], None),
+    ("strict NUL in tag", "module", ("personalize_experience", {"items": [{"name": "E ok"}, {"name": "E t", "tags": ["a\u0000"]}]}),
+     ["experience 'E t'", "tags[0]", "control character U+0000"], None),
+    ("strict long key", "module", ("personalize_event", {"items": [{"key": "s1"}, {"key": "k" * 300}]}),
+     ["event 'kkkk", "key is 300 characters long", "limit of 255"], None),
+    ("strict huge description", "module", ("personalize_audience", {"items": [
+        OK_AUD, {"name": "Aud big", "description": "x" * 100001}]}),
+        ["audience 'Aud big'", "description is 100001 characters long", "limit of 10000"], None),
+    ("strict replace not a boolean", "module", ("personalize_experience", {"items": [
+        {"name": "E ok"}, {"name": "E r", "type": "ab_test", "replace": "perhaps"}]}),
+        ["experience 'E r'", "replace", "boolean", "perhaps"], None),
+    ("strict too many attributes", "module", ("personalize_attribute", {"items": [{"key": "many_%d" % i} for i in range(101)]}),
+     ["attributes", "create 101", "limit of 100", "CONTENTSTACK_PERSONALIZE_LIMITS", "Nothing was written"], None),
+    ("strict too many audiences", "module", ("personalize_audience", {"items": [
+        {"name": "Many %d" % i, "definition": {"rules": [rule({"preset": "COUNTRY"})]}} for i in range(98)]}),
+        ["audiences", "create 98, leaving 101", "3 exist now", "limit of 100"], None),
+    ("strict too many variants", "module", ("personalize_version", dict(SEG, variants=[
+        {"name": "V%d" % i, "audiences": ["Known"]} for i in range(21)])),
+        ["experience 'Seg'", "21 variants", "limit of 20"], None),
+    ("strict lookup misspelled project option", "lookup", ("all", {"projects": [
+        {"api_url": "http://127.0.0.1:1", "project_uid": HEX_UNKNOWN, "authtoken": "x", "label": "ok"},
+        {"api_url": "http://127.0.0.1:1", "projet_uid": HEX_UNKNOWN, "authtoken": "x"}]}),
+        ["personalize_export", "projects[2]", "unknown connection option", "projet_uid", "project_uid"], None),
+    ("strict lookup projects not mappings", "lookup", ("all", {"projects": "source,destination"}),
+     ["personalize_export", "projects must be a list of mappings"], None),
+    ("strict lookup portable not a boolean", "lookup", ("events", {"portable": "perhaps"}), ["personalize_export: portable", "boolean", "perhaps"], None),
+    ("strict lookup versions not a boolean", "lookup", ("events", {"versions": "sometimes"}), ["personalize_export: versions", "boolean", "sometimes"], None),
+    ("strict lookup stats not a boolean", "lookup", ("all", {"stats": "maybe"}), ["stats", "boolean", "maybe"], None),
+    ("strict lookup unknown on_error", "lookup", ("all", {"on_error": "ignore", "projects": []}), ["on_error", "ignore"], None),
+]
+TABLE += ROWS_strict
+
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 
 

@@ -61,7 +61,10 @@ def test_attribute_normalize_refuses_bad_items(item, message):
 
 
 def test_normalize_keeps_only_the_fields_given():
-    assert ATTRIBUTE.normalize({"key": "k", "state": "present", "junk": 1}, None, "a") == {"key": "k"}
+    assert ATTRIBUTE.normalize({"key": "k", "state": "present"}, None, "a") == {"key": "k"}
+    # A field no kind declares is no longer dropped silently (issue 18): it is refused by name.
+    with pytest.raises(PersonalizeInputError, match="a: unknown field.s. junk"):
+        ATTRIBUTE.normalize({"key": "k", "state": "present", "junk": 1}, None, "a")
     assert EVENT.normalize({"key": "k", "name": "K"}, None, "e") == {"key": "k", "name": "K"}
 
 
