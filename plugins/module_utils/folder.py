@@ -271,14 +271,20 @@ def _experience_types(listings, changes):
 
 
 def _lytics_reference(spec, missing, where):
-    """A normalised version that targets a Lytics audience the project does not have: an error
-    (apply cannot create it, so the version could not be written)."""
-    places = [("variant %r: %s" % (v["name"], field), v.get(field) or []) for v in spec["variants"]
-              for field in ("audiences", "lyticsAudiences")]
-    places.append(("targeting.audience.audiences", ((spec.get("targeting") or {}).get("audience") or {}).get("audiences") or []))
+    """A version, as the file holds it, that names a Lytics audience the project does not have: an
+    error (apply cannot create the audience, so the version could not be written)."""
+    spec = spec if isinstance(spec, dict) else {}
+    places = []
+    for pos, variant in enumerate(spec.get("variants") if isinstance(spec.get("variants"), list) else []):
+        if isinstance(variant, dict):
+            label = "variant %r" % variant["name"] if isinstance(variant.get("name"), str) else "variants[%d]" % pos
+            places.extend(("%s: %s" % (label, field), variant.get(field)) for field in ("audiences", "lyticsAudiences"))
+    targeting = spec.get("targeting")
+    if isinstance(targeting, dict) and isinstance(targeting.get("audience"), dict):
+        places.append(("targeting.audience.audiences", targeting["audience"].get("audiences")))
     for place, names in places:
-        for name in names:
-            if name in missing:
+        for name in names if isinstance(names, list) else []:
+            if isinstance(name, str) and name in missing:
                 raise PersonalizeInputError(
                     "%s: %s names Lytics audience %r, which the project does not have; Lytics audiences are "
                     "read-only (apply skips them), so sync it from Lytics into the project first" % (where, place, name))
@@ -289,8 +295,6 @@ def _plan_versions(listings, items, types, lytics):
     experiences whose versions would change."""
     idx = listings.indexes("audiences", "events", "experiences")
     missing = set(name for name in lytics if idx.audiences.to_ident(name) is None)
-    for name in missing:
-        idx.audiences.plan(name)   # resolvable, so that the reference is reported as a Lytics one
     seen, changing = {}, 0
     for pos, item in enumerate(items):
         where = _item_where("versions", item, pos)
@@ -303,9 +307,9 @@ def _plan_versions(listings, items, types, lytics):
         if name not in types:
             raise PersonalizeInputError("%s: no such experience in experiences.yml or in the project" % where)
         uid = idx.experiences.uid_of(name)   # an experience named twice in the project: say so
-        desired = [versions.normalize_spec(spec, types[name], idx, "%s: versions[%d]" % (where, i)) for i, spec in enumerate(specs)]
-        for i, spec in enumerate(desired):
+        for i, spec in enumerate(specs):
             _lytics_reference(spec, missing, "%s: versions[%d]" % (where, i))
+        desired = [versions.normalize_spec(spec, types[name], idx, "%s: versions[%d]" % (where, i)) for i, spec in enumerate(specs)]
         raw_versions = listings.versions(uid) if name in idx.experiences.by_ident else []
         steps = versions.plan(where, types[name], raw_versions, desired, idx)[0]
         changing += bool(steps)
