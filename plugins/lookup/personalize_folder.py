@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: personalize_folder
 short_description: Read a folder written by export.yml and check all of it, before anything is applied
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the files of a folder written by the C(export.yml) playbook (C(project.yml) and one file
     per kind, see C(docs/export.md)) on the controller, with a strict YAML loader, and checks them.
