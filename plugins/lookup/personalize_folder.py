@@ -95,7 +95,7 @@ _list:
       type: list
       elements: dict
     audiences:
-      description: The audiences that can be written (the Lytics ones are in RV(_list.read_only_audiences)).
+      description: The audiences that can be written (the Lytics ones are in RV(_list[].read_only_audiences)).
       type: list
       elements: dict
     read_only_audiences:
@@ -117,7 +117,7 @@ _list:
     changes:
       description:
         - Only with O(project). What applying the folder would do, planned as check mode plans it.
-        - Per kind of RV(_list.attributes) to RV(_list.experiences), the number of items to C(create), to
+        - Per kind of RV(_list[].attributes) to RV(_list[].experiences), the number of items to C(create), to
           C(update), and C(none) (unchanged); for C(versions) the number of experiences whose versions
           would change; for C(priority) whether the order would change.
       type: dict
