@@ -8,7 +8,9 @@ lists the messages users may meet; this table is where they are checked.
 
 Each row: (id, surface, input, [fragments the message must contain], phase). ``phase`` is, for
 role rows, the start of the failing task's name ("Validate |" for problems found in the plan
-or in reading either side; "arg spec" for the role's argument validation); None otherwise.
+or in reading either side; "arg spec" for the role's argument validation); for apply rows "files"
+(found before the project is read: not even a GET) or "items" (found after one read of the
+project, before any write); None otherwise.
 """
 
 import json
@@ -306,6 +308,46 @@ ROWS_strict = [
     ("strict lookup unknown on_error", "lookup", ("all", {"on_error": "ignore", "projects": []}), ["on_error", "ignore"], None),
 ]
 TABLE += ROWS_strict
+# apply.yml: problems of the files (phase "files": found before the project is read) and of the
+# items (phase "items": found after one read of the project, before any write).
+APPLY_AB = "experiences:\n- {name: AB, type: ab_test}\n"
+APPLY_SEG = "experiences:\n- {name: Seg, type: segmented}\n"
+ROWS_apply = [
+    ("apply split over 100", "apply", ("files", {"experiences.yml": APPLY_AB, "versions.yml": (
+        "versions:\n- experience: AB\n  versions:\n  - status: active\n    variants:\n"
+        "    - {name: A, trafficDistribution: 60}\n    - {name: B, trafficDistribution: 50}\n")}),
+     ["versions.yml", "experience 'AB'", "trafficDistribution", "110", "nothing was written"], "items"),
+    ("apply experience twice in priority", "apply", ("files", {"experiences.yml": APPLY_SEG, "priority.yml": "priority: [Seg, Seg]\n"}),
+     ["priority.yml", "order", "twice", "nothing was written"], "items"),
+    ("apply Lytics reference", "apply", ("files", {
+        "audiences.yml": "audiences:\n- {name: Synced, description: '', source: LYTICS, slug: synced, read_only: true}\n",
+        "experiences.yml": APPLY_SEG, "versions.yml": (
+            "versions:\n- experience: Seg\n  versions:\n  - status: active\n    variants:\n"
+            "    - {name: V, lyticsAudiences: [Synced]}\n")}),
+     ["versions.yml", "experience 'Seg'", "variant 'V'", "lyticsAudiences", "Lytics audience 'Synced'", "does not have"], "items"),
+    ("apply preset attribute", "apply", ("write", "attributes.yml", "attributes:\n- {key: COUNTRY, name: Country}\n"),
+     ["attributes.yml", "attribute 'COUNTRY'", "preset"], "items"),
+    ("apply versions of an unknown experience", "apply", ("write", "versions.yml", "versions:\n- {experience: Ghost, versions: []}\n"),
+     ["versions.yml", "experience 'Ghost'", "no such experience"], "items"),
+    ("apply wrong type in an item", "apply", ("write", "events.yml", "events:\n- {key: e1, name: [a, b]}\n"),
+     ["events.yml", "event 'e1'", "name", "must be a string"], "items"),
+    ("apply kind as a mapping", "apply", ("write", "attributes.yml", "attributes:\n  tier: {name: Tier}\n"),
+     ["attributes.yml", "attributes must be a list, got a mapping", "nothing was written"], "files"),
+    ("apply unknown kind", "apply", ("write", "project.yml", (
+        "schema_version: 1\nkinds: [attributes, events, audiences, experiences, versions, priority, widgets]\n")),
+     ["project.yml", "unknown kind(s) 'widgets'"], "files"),
+    ("apply duplicate key", "apply", ("write", "attributes.yml", "attributes:\n- key: from_file\n  name: A\n  name: B\n"),
+     ["attributes.yml", "line 4", "key 'name' appears twice", "line 3"], "files"),
+    ("apply unknown field", "apply", ("write", "attributes.yml", "attributes:\n- {key: from_file, descripton: typo}\n"),
+     ["attributes.yml", "attribute 'from_file'", "unknown field(s) descripton"], "files"),
+    ("apply state in an item", "apply", ("write", "events.yml", "events:\n- {key: e1, state: absent}\n"),
+     ["events.yml", "event 'e1'", "unknown field(s) state"], "files"),
+    ("apply read_only not a boolean", "apply", ("write", "audiences.yml", "audiences:\n- {name: L, read_only: 'no'}\n"),
+     ["audiences.yml", "audience 'L'", "read_only must be true or false"], "files"),
+    ("apply priority not names", "apply", ("write", "priority.yml", "priority:\n- {name: Seg}\n"),
+     ["priority.yml", "priority[0] must be an experience name"], "files"),
+]
+TABLE += ROWS_apply
 
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 
@@ -412,7 +454,7 @@ KINDS = ("attributes", "events", "audiences", "experiences", "versions", "priori
 
 @pytest.mark.parametrize("row", BY_SURFACE["apply"], ids=[r[0] for r in BY_SURFACE["apply"]])
 def test_apply_rows(emulator, ansible_playbook, tmp_path, row):
-    name, _surface, change, fragments, _phase = row
+    _name, _surface, change, fragments, phase = row
     folder = tmp_path / "files"
     folder.mkdir()
     (folder / "project.yml").write_text("schema_version: 1\nkinds: [%s]\n" % ", ".join(KINDS))
@@ -421,6 +463,9 @@ def test_apply_rows(emulator, ansible_playbook, tmp_path, row):
         (folder / ("%s.yml" % kind)).write_text("%s: []\n" % kind)
     if change[0] == "remove":
         (folder / change[1]).unlink()
+    elif change[0] == "files":
+        for file_name, text in change[1].items():
+            (folder / file_name).write_text(text)
     else:
         (folder / change[1]).write_text(change[2])
     run = ansible_playbook(str(ROOT / "playbooks" / "apply.yml"), extra_vars={
@@ -432,7 +477,10 @@ def test_apply_rows(emulator, ansible_playbook, tmp_path, row):
     assert failed, run.stdout
     text = json.dumps(failed[-1]["result"])  # the task that stopped the run
     assert all(f in text for f in fragments), (fragments, text)
-    assert emulator.log() == [], "nothing is even read from the API before the files are checked"
+    assert emulator.writes() == [], "nothing is written"
+    if phase != "items":
+        assert emulator.log() == [], "nothing is even read from the API before the files are checked"
+    assert "Traceback" not in run.stdout + run.stderr
 
 
 # ----------------------------------------------------------------------------- the copy role

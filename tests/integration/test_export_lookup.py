@@ -259,8 +259,8 @@ def test_apply_missing_file_fails_before_any_write(emulator, ansible_playbook, t
     mark = emulator.mark()
     run = ansible_playbook(str(PLAYBOOKS / "apply.yml"), extra_vars=dest_vars(emulator, folder))
     assert run.rc != 0
-    assert "audiences.yml" in run.result("Fail on missing files")["msg"]
-    assert "nothing was written" in run.result("Fail on missing files")["msg"]
+    assert "audiences.yml" in run.result("Stop before any write")["msg"]
+    assert "nothing was written" in run.result("Stop before any write")["msg"]
     assert [e for e in emulator.log(since=mark) if e["method"] in WRITE_METHODS] == []
 
 
@@ -271,7 +271,7 @@ def test_apply_corrupt_file_fails_before_any_write(emulator, ansible_playbook, t
     mark = emulator.mark()
     run = ansible_playbook(str(PLAYBOOKS / "apply.yml"), extra_vars=dest_vars(emulator, folder))
     assert run.rc != 0
-    msg = run.result("Fail on unreadable files")["msg"]
+    msg = run.result("Stop before any write")["msg"]
     assert "experiences.yml is not valid YAML" in msg, msg
     assert emulator.writes(since=mark) == []
     assert emulator.log(since=mark) == [], "nothing is even read from the API before the files are checked"
@@ -285,7 +285,7 @@ def test_apply_wrong_shape_fails_before_any_write(emulator, ansible_playbook, tm
     mark = emulator.mark()
     run = ansible_playbook(str(PLAYBOOKS / "apply.yml"), extra_vars=dest_vars(emulator, folder))
     assert run.rc != 0
-    text = json.dumps(run.result("Check the shape of every file"))
+    text = json.dumps(run.result("Stop before any write"))
     assert "events.yml is not a file written by export.yml" in text, text
     assert "project.yml" in text and "schema_version: 1" in text
     assert emulator.log(since=mark) == []

@@ -23,6 +23,7 @@ STDLIB = set(sys.stdlib_module_names)
 # Imported by the plugins but not theirs to declare.
 PROVIDED = {
     "urllib3": "installed with requests (client.py imports its exception types)",
+    "yaml": "PyYAML, installed with ansible-core (folder.py reads an export folder on the controller)",
 }
 
 
