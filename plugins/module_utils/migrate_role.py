@@ -150,7 +150,7 @@ def endpoints(source, destination, found=None):
     Returns ``source`` and ``destination`` (endpoints, None when invalid), ``same_project`` (one
     project uid on both sides, whatever the URLs), ``source_uid``, ``destination_missing`` (a
     project still to be created), ``errors`` and ``read`` (the sides to read: none when a
-    connection is invalid or both are one project, the source alone when the destination cannot or
+    connection is invalid, the source alone when the destination cannot or
     need not be read), and ``found_calls`` (what looking the project up cost)."""
     found = found or {}
     out = {"errors": [], "same_project": False, "found_calls": found.get("api_calls") or dict(NO_CALLS),
@@ -168,9 +168,9 @@ def endpoints(source, destination, found=None):
     uids = [project_uid(c) for c in (source, destination)]
     out["source_uid"] = uids[0]
     out["same_project"] = bool(uids[0]) and uids[0] == uids[1]
-    if out["same_project"] or any(out[side] is None for side in SIDES):
+    if any(out[side] is None for side in SIDES):
         out["read"] = []
-    elif found.get("failed") or out["destination_missing"]:
+    elif out["same_project"] or found.get("failed") or out["destination_missing"]:
         out["read"] = ["source"]
     else:
         out["read"] = list(SIDES)
