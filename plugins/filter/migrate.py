@@ -84,6 +84,34 @@ def to_portable(raw_export):
 
 
 @_guard
+def migrate_inputs(variables, argument_specs):
+    """The role's variables typed by its argument spec (``argument_specs`` is the content of
+    meta/argument_specs.yml, or the ``options`` of one entry point), by name without the
+    ``migrate_`` prefix, and ``errors`` naming each variable (see module_utils/migrate_role.py)."""
+    return migrate_role.inputs(variables, _options(argument_specs))
+
+
+@_guard
+def typed_vars(variables, spec, folders=None):
+    """Playbook variables typed as Ansible types module arguments with ``spec`` (an argument
+    spec's options), and ``errors`` naming each variable; ``folders`` names the variables that
+    must be folders this run can make or write."""
+    out, errors = migrate_role.typed(variables, _options(spec))
+    errors += [migrate_role.folder_problem(out.get(name), name) for name in folders or [] if isinstance(out.get(name), str)]
+    out["errors"] = [e for e in errors if e]
+    return out
+
+
+def _options(spec):
+    """The ``options`` of an argument spec file's ``main`` entry point, or ``spec`` as given."""
+    if isinstance(spec, dict) and "argument_specs" in spec:
+        spec = spec["argument_specs"]["main"]["options"]
+    if not isinstance(spec, dict):
+        raise PersonalizeError("an argument spec must be a mapping of options, got %s" % type(spec).__name__)
+    return spec
+
+
+@_guard
 def migrate_endpoints(source, destination, found=None):
     """Both sides' endpoints, whether they are one project, which to read, and the errors, each
     naming its side (see module_utils/migrate_role.py)."""
@@ -122,6 +150,8 @@ class FilterModule(object):
             "migrate_compare": migrate_compare,
             "migrate_uid_map": migrate_uid_map,
             "to_portable": to_portable,
+            "migrate_inputs": migrate_inputs,
+            "typed_vars": typed_vars,
             "migrate_endpoints": migrate_endpoints,
             "migrate_sides": migrate_sides,
             "migrate_progress": migrate_progress,

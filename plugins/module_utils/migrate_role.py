@@ -4,8 +4,11 @@
 """FOR INTERNAL COLLECTION USE ONLY: the data shaping of the ``migrate`` role.
 
 The role's YAML holds the sequence of its phases; what it decides and reports from the data is
-here (the filters of ``plugins/filter/migrate.py`` call it). No API call, no Ansible import:
+here (the filters of ``plugins/filter/migrate.py`` call it). No API call, and of Ansible only
+``ansible.module_utils`` (the argument spec validator):
 
+* ``inputs``: the role's variables typed by its own argument spec, as Ansible types module
+  arguments (``-e migrate_prune=false`` is False), or the errors naming each variable;
 * ``endpoints``: before any read, the endpoint of each side, whether both are one project, which
   sides to read, and the connection errors, each naming its side;
 * ``sides``: after the export lookup (``on_error=return``), what each side holds, and every error
@@ -19,7 +22,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import time
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import resolve_base_url
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
@@ -30,6 +37,98 @@ PRUNE_KINDS = ("experiences", "audiences", "attributes", "events")
 VERSION_CHANGES = ("created", "updated", "activated", "paused", "resumed", "deleted")
 RESULT_PREFIX = "_migrate_result_"
 NO_CALLS = {"calls": 0, "retries": 0, "throttled": 0}
+ROLE_PREFIX = "migrate_"
+# Read by playbooks/migrate.yml (its hosts line), not by the role.
+PLAYBOOK_VARS = ("migrate_hosts",)
+
+
+# -- inputs ---------------------------------------------------------------------------------
+def _without_nones(value):
+    """A typed mapping without the options left out (the validator fills them with None)."""
+    if isinstance(value, dict):
+        return dict((k, _without_nones(v)) for k, v in value.items() if v is not None)
+    return value
+
+
+def _unknown_keys(spec, typed, given):
+    """``<var>: unknown key(s) ...; the valid keys are ...`` for each given mapping variable whose
+    spec lists its options (one level: the role's mappings are not nested deeper)."""
+    errors = []
+    for name in sorted(given):
+        options, value = (spec.get(name) or {}).get("options"), typed.get(name)
+        if not options or not isinstance(value, dict):
+            continue
+        unknown = sorted(k for k in value if k not in options)
+        if unknown:
+            errors.append("%s: unknown key(s) %s; the valid keys are %s" % (
+                name, ", ".join(repr(k) for k in unknown), ", ".join(sorted(options))))
+    return errors
+
+
+def typed(values, spec, prefix=""):
+    """``values`` (variables by name) typed as Ansible types module arguments with ``spec`` (an
+    argument spec's ``options``): bool strings as boolean(), a comma-separated string to a list,
+    a JSON or key=value string to a mapping, defaults filled in. Only the names ``spec`` declares
+    are taken. Returns (the typed values by name without ``prefix``, the errors, each naming the
+    variable)."""
+    given = dict((k, v) for k, v in (values or {}).items() if k in spec)
+    result = ArgumentSpecValidator(spec).validate(given)
+    checked = result.validated_parameters
+    errors = [str(e) for e in result.errors if not isinstance(e, UnsupportedError)]
+    errors += _unknown_keys(spec, checked, given)
+    out = dict((name[len(prefix):] if prefix and name.startswith(prefix) else name, _without_nones(value))
+               for name, value in checked.items())
+    return out, errors
+
+
+def folder_problem(path, name):
+    """Why the folder ``path`` (the variable ``name``) cannot be made or written: None when it can
+    (or when ``path`` is empty: no folder wanted)."""
+    if not path:
+        return None
+    path = os.path.abspath(path)
+    if os.path.exists(path):
+        if not os.path.isdir(path):
+            return "%s: %s exists and is not a folder" % (name, path)
+        if not os.access(path, os.W_OK | os.X_OK):
+            return "%s: the folder %s is not writable" % (name, path)
+        return None
+    parent = os.path.dirname(path)
+    while parent != os.path.dirname(parent) and not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return "%s: %s cannot be made: %s is a file, not a folder" % (name, path, parent)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return "%s: %s cannot be made: the folder %s is not writable" % (name, path, parent)
+    return None
+
+
+def _limit_errors(limits):
+    return ["migrate_limits.%s must be a positive integer, got %r" % (key, value)
+            for key, value in sorted(limits.items())
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1]
+
+
+def inputs(values, spec):
+    """The role's variables (``migrate_*`` by name) typed by its argument spec (the ``options``
+    of meta/argument_specs.yml), by name without the prefix: ``prune``, ``source``... ``errors``
+    lists what is wrong, each naming the variable: a value Ansible cannot convert, an unknown
+    variable, an unknown key or a limit that is not a positive integer, a report folder that
+    cannot be made or written."""
+    out, errors = typed(values, spec, ROLE_PREFIX)
+    unknown = sorted(k for k in values or {} if k.startswith(ROLE_PREFIX) and k not in spec and k not in PLAYBOOK_VARS)
+    if unknown:
+        errors.append("unknown variable(s) %s: the role's variables are %s" % (", ".join(unknown), ", ".join(sorted(spec))))
+    out["limits"] = out.get("limits") or {}
+    if isinstance(out["limits"], dict):
+        errors += _limit_errors(out["limits"])
+    report_dir = out.get("report_dir") or ""
+    out["report_dir"] = report_dir
+    problem = folder_problem(report_dir, "migrate_report_dir") if isinstance(report_dir, str) else None
+    if problem:
+        errors.append(problem)
+    out["errors"] = errors
+    return out
 
 
 def endpoint(connection):
@@ -39,13 +138,19 @@ def endpoint(connection):
     return "%s project %s" % (url.rstrip("/"), str(connection.get("project_uid") or "").strip())
 
 
+def project_uid(connection):
+    """A connection's project uid as compared (case and spaces aside); '' when none."""
+    return str((connection or {}).get("project_uid") or "").strip().lower()
+
+
 def endpoints(source, destination, found=None):
     """Both sides before any read. ``found`` is the registered result of looking the destination
     project up by name (skipped when it is given by uid).
 
-    Returns ``source`` and ``destination`` (endpoints, None when invalid), ``same_project``,
-    ``destination_missing`` (a project still to be created), ``errors`` and ``read`` (the sides
-    to read: none when a connection is invalid, the source alone when the destination cannot or
+    Returns ``source`` and ``destination`` (endpoints, None when invalid), ``same_project`` (one
+    project uid on both sides, whatever the URLs), ``source_uid``, ``destination_missing`` (a
+    project still to be created), ``errors`` and ``read`` (the sides to read: none when a
+    connection is invalid, the source alone when the destination cannot or
     need not be read), and ``found_calls`` (what looking the project up cost)."""
     found = found or {}
     out = {"errors": [], "same_project": False, "found_calls": found.get("api_calls") or dict(NO_CALLS),
@@ -58,7 +163,11 @@ def endpoints(source, destination, found=None):
             out["errors"].append("invalid connection settings of the %s: %s" % (side, exc))
     if found.get("failed"):
         out["errors"].append("cannot find the destination project: %s" % found.get("msg"))
-    out["same_project"] = out["source"] is not None and out["source"] == out["destination"]
+    # Project uids are unique across regions and organizations: one uid on both sides is one
+    # project, however its URLs are written (127.0.0.1 or localhost, a region or its URL).
+    uids = [project_uid(c) for c in (source, destination)]
+    out["source_uid"] = uids[0]
+    out["same_project"] = bool(uids[0]) and uids[0] == uids[1]
     if any(out[side] is None for side in SIDES):
         out["read"] = []
     elif out["same_project"] or found.get("failed") or out["destination_missing"]:
@@ -84,8 +193,8 @@ def sides(reads, ends):
         out[side] = read
         out["calls"][side] = read.get("api_calls") or dict(NO_CALLS)
     if ends["same_project"]:
-        out["refusal"] = ("The destination is the source project (%s): refusing to copy a project onto itself. "
-                          "Nothing was written." % ends["source"])
+        out["refusal"] = ("The destination is the source project (project uid %s on both sides, whatever their URLs): "
+                          "refusing to copy a project onto itself. Nothing was written." % ends["source_uid"])
     elif out["errors"]:
         out["refusal"] = "The copy cannot start: %s. Nothing was written." % "; ".join(e.rstrip(".") for e in out["errors"])
     else:

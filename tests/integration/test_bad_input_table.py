@@ -348,6 +348,52 @@ ROWS_apply = [
      ["priority.yml", "priority[0] must be an experience name"], "files"),
 ]
 TABLE += ROWS_apply
+# --- the copy role's inputs as users type them (-e strings, a string for a list, a mapping's keys),
+# the same project written two ways, and a report folder that cannot be written
+ROWS_inputs = [
+    ("role allow_skips as the string false", "role", {"migrate_allow_skips": "false"},
+     ["High Propensity Buyers (Lytics)", "migrate_allow_skips"], "Validate |"),
+    ("role allow_skips not a bool string", "role", {"migrate_allow_skips": "sometimes"},
+     ["migrate_allow_skips", "bool"], "arg spec"),
+    ("role exclude as a string is one pattern", "role", {"migrate_exclude": "Gold & Platinum Members"},
+     ["audience 'Gold & Platinum Members' is excluded", "experience"], "Validate |"),
+    ("role include as a mapping", "role", {"migrate_include": {"Checkout*": True}},
+     ["migrate_include", "list"], "arg spec"),
+    ("role limits as a JSON string", "role", {"migrate_limits": '{"audiences": 5}'},
+     ["10 audiences would exceed the destination's limit of 5"], "Validate |"),
+    ("role limits as a key=value string", "role", {"migrate_limits": "audiences=5"},
+     ["10 audiences would exceed the destination's limit of 5"], "Validate |"),
+    ("role limits not a mapping", "role", {"migrate_limits": "five"}, ["migrate_limits", "dict"], "arg spec"),
+    ("role limits a list", "role", {"migrate_limits": ["audiences"]}, ["migrate_limits", "dict"], "arg spec"),
+    ("role limits misspelled key", "role", {"migrate_limits": {"audiencs": 5}},
+     ["migrate_limits", "audiencs", "rules_per_audience"], "arg spec"),
+    ("role limits not an integer", "role", {"migrate_limits": {"audiences": "many"}},
+     ["audiences", "migrate_limits", "int"], "arg spec"),
+    ("role limits zero", "role", {"migrate_limits": {"audiences": 0}},
+     ["migrate_limits.audiences must be a positive integer, got 0", "Nothing was read or written"], "Validate |"),
+    ("role limits negative string", "role", {"migrate_limits": "events=-1"},
+     ["migrate_limits.events must be a positive integer, got -1"], "Validate |"),
+    ("role misspelled variable", "role", {"migrate_prnue": True},
+     ["unknown variable(s) migrate_prnue", "migrate_prune"], "Validate |"),
+    ("role source validate_certs not a bool", "role", {"migrate_source": {"validate_certs": "perhaps"}},
+     ["validate_certs", "migrate_source", "bool"], "arg spec"),
+    ("role destination timeout not an int", "role", {"migrate_destination": {"timeout": "soon"}},
+     ["timeout", "migrate_destination", "int"], "arg spec"),
+    ("role destination misspelled option", "role", {"migrate_destination": {"projct_name": "x"}},
+     ["migrate_destination", "projct_name"], "arg spec"),
+    ("role same project uid at another URL", "role", {"migrate_destination": {"project_uid": SOURCE["project_uid"]}},
+     ["refusing to copy a project onto itself", SOURCE["project_uid"], "Nothing was written"], "Validate |"),
+    ("role same project uid in capitals", "role", {"migrate_destination": {"project_uid": SOURCE["project_uid"].upper()}},
+     ["refusing to copy a project onto itself", "Nothing was written"], "Validate |"),
+    ("role same project uid by region", "role", {"migrate_destination": {
+        "api_url": "", "region": "aws-na", "project_uid": SOURCE["project_uid"]}},
+     ["refusing to copy a project onto itself", "Nothing was written"], "Validate |"),
+    ("role report dir is a file", "role", {"migrate_report_dir": "/dev/null"},
+     ["migrate_report_dir", "/dev/null exists and is not a folder"], "Validate |"),
+    ("role report dir under a file", "role", {"migrate_report_dir": "/dev/null/report"},
+     ["migrate_report_dir", "/dev/null is a file, not a folder"], "Validate |"),
+]
+TABLE += ROWS_inputs
 
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 

@@ -110,8 +110,8 @@ def test_the_role_completes_each_side_and_writes_under_the_destination_alone():
               if "_migrate_src" in t.get("ansible.builtin.set_fact", {})]
     assert len(settle) == 1, "one task settles both sides"
     settle = settle[0]
-    assert settle["_migrate_src"] == "{{ migrate_source | contentstack.personalize.connection_options }}"
-    assert settle["_migrate_dst"] == "{{ migrate_destination | contentstack.personalize.connection_options }}"
+    assert settle["_migrate_src"] == "{{ _migrate_in.source | contentstack.personalize.connection_options }}"
+    assert settle["_migrate_dst"] == "{{ _migrate_in.destination | contentstack.personalize.connection_options }}"
 
 
 def test_apply_sets_every_connection_option_from_its_variable():
