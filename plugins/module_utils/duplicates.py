@@ -115,9 +115,14 @@ def _delete(listings, repair):
         except PersonalizeApiError as exc:
             if exc.status != 404:
                 raise PersonalizeInputError("%s %r: cannot delete its twin %s: %s" % (repair["kind"], repair["name"], uid, exc))
-        listings.forget(repair["plural"], uid)
-        if repair["plural"] == "experiences":
-            listings.set_priority([u for u in listings.priority() if u != uid])
+        _forget(listings, repair["plural"], uid)
+
+
+def _forget(listings, plural, uid):
+    """The listings without a deleted twin (the API takes a deleted experience out of the priority order)."""
+    listings.forget(plural, uid)
+    if plural == "experiences":
+        listings.set_priority([u for u in listings.priority() if u != uid])
 
 
 def lines(found, check_mode=False):
@@ -156,9 +161,7 @@ def _predict(listings, found):
     check-mode tasks plan as they will after the repair."""
     for item in found["repairs"]:
         for uid in item["delete"]:
-            listings.forget(item["plural"], uid)
-            if item["plural"] == "experiences":
-                listings.set_priority([u for u in listings.priority() if u != uid])
+            _forget(listings, item["plural"], uid)
     lists = dict((plural, listings.raw(plural)) for plural in BY_PLURAL)
     lists["priority"] = listings.priority()
     listings.cache.save({"lists": lists, "versions": dict((e["uid"], listings.versions(e["uid"])) for e in lists["experiences"])})
