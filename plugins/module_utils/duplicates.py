@@ -75,8 +75,10 @@ def _resolve(out, plural, name, twins, contents, referenced):
                                  % (label, name, len(users), ", ".join(users)))
     else:
         keep = users[0] if users else uids[0]
-        why = "the one referenced" if users else ("the highest in the priority order" if plural == "experiences"
-                                                   else "the oldest, none is referenced")
+        if users:
+            why = "the one referenced"
+        else:
+            why = "the highest in the priority order" if plural == "experiences" else "the oldest, none is referenced"
         out["repairs"].append({"kind": label, "plural": plural, "name": name, "keep": keep,
                                "delete": [u for u in uids if u != keep], "why": why})
 
