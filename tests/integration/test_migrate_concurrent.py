@@ -55,10 +55,10 @@ def test_two_copies_on_one_machine_take_turns(tmp_path, apart):
         problems = judge(*pair.states())
         assert problems == [], problems
         # Exactly one of them waited, with a progress line naming the run that holds the lock.
-        waited = [r for r in runs if any(t["name"].split(" : ", 1)[-1].startswith("Extract | wait for run localhost")
+        waited = [r for r in runs if any(t["name"].split(" : ", 1)[-1].startswith("Extract | wait for the destination's lock, held by run localhost")
                                          and t["status"] == "ok" for t in r.tasks)]
         assert len(waited) == 1, [[t["name"] for t in r.tasks if "lock" in t["name"] or "wait" in t["name"]] for r in runs]
-        wait_task = [t for t in waited[0].tasks if "Extract | wait for run localhost" in t["name"]][0]
+        wait_task = [t for t in waited[0].tasks if "Extract | wait for the destination's lock, held by run localhost" in t["name"]][0]
         assert "ansible-playbook pid" in wait_task["name"] and "since" in wait_task["name"], wait_task["name"]
         # The one that waited read the destination after the other's last write, and wrote nothing.
         other = runs[1 - runs.index(waited[0])]
