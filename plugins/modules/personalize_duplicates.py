@@ -13,7 +13,7 @@ short_description: Find, and repair, duplicate audiences and experiences of a Pe
 version_added: 0.3.0
 description:
   - The API does not keep audience and experience names unique. Two copies into one project at once from
-    two machines (where the C(contentstack.personalize.migrate) role's lock cannot reach) can leave twins:
+    two machines (where the C(contentstack.personalize.migrate) role's lock cannot reach) can leave twins,
     objects of one kind with one name, which every later task refuses as ambiguous.
   - Reports every name with twins. Twins whose content differs in the portable model (fields, rules, an
     experience's live and draft versions with their audiences by name) are reported as unresolved, never guessed.

@@ -55,7 +55,7 @@ options:
     required: true
   project_name:
     description:
-      - For a project given by name that does not exist yet (no O(project_uid)): the lock is then that of the
+      - For a project given by name that does not exist yet (no O(project_uid)), the lock is that of the
         organization's project of this name.
     type: str
 """
