@@ -24,11 +24,12 @@ SPEC = dict(state=dict(type="str", choices=["present", "absent"], default="prese
 
 
 def destination_of(params):
-    """The project's endpoint; for a project still to be created, its organization and name."""
-    text = endpoint(params).rstrip()
-    if not str(params.get("project_uid") or "").strip():
-        text += " in organization %s named %s" % (params.get("organization_uid"), params.get("project_name"))
-    return text
+    """The project's endpoint; for a project given by name, its organization and name, whether it
+    exists yet or not (its uid is known only once it does)."""
+    if params.get("project_name"):
+        return "%s organization %s project named %s" % (
+            endpoint(dict(params, project_uid="")).split(" project ", 1)[0], params.get("organization_uid"), params["project_name"])
+    return endpoint(params)
 
 
 def lock(params):

@@ -55,8 +55,8 @@ options:
     required: true
   project_name:
     description:
-      - For a project given by name that does not exist yet (no O(project_uid)), the lock is that of the
-        organization's project of this name.
+      - For a project given by name (the role's destinations given by O(organization_uid) and name), the lock is
+        that of the organization's project of this name, whether it exists yet or not.
     type: str
 """
 
