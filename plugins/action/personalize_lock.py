@@ -19,10 +19,6 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_role import endpoint
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
 
-SPEC = dict(state=dict(type="str", choices=["present", "absent"], default="present"),
-            owner=dict(type="str", required=True), project_name=dict(type="str"))
-
-
 def destination_of(params):
     """The project's endpoint; for a project given by name, its organization and name, whether it
     exists yet or not (its uid is known only once it does)."""
@@ -59,7 +55,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        spec = dict(copy.deepcopy(CONNECTION_ARGSPEC), **SPEC)
+        spec = dict(copy.deepcopy(CONNECTION_ARGSPEC), **copy.deepcopy(run_lock.LOCK_OPTIONS))
         validated = ArgumentSpecValidator(spec).validate(self._task.args)
         no_log_values = validated._no_log_values
         if validated.error_messages:

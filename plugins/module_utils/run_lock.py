@@ -32,6 +32,10 @@ import time
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import default_directory, safe_directory
 
+# The options of personalize_lock besides the connection options (its module file and action plugin).
+LOCK_OPTIONS = dict(state=dict(type="str", choices=["present", "absent"], default="present"),
+                    owner=dict(type="str", required=True), project_name=dict(type="str"))
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX

@@ -112,11 +112,17 @@ msg:
   type: str
 """
 
+import copy
+
 from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
+from ansible_collections.contentstack.personalize.plugins.module_utils.run_lock import LOCK_OPTIONS
 
 
 def main():
-    module = AnsibleModule(argument_spec=dict(owner=dict(type="str", required=True)), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=dict(copy.deepcopy(CONNECTION_ARGSPEC), **copy.deepcopy(LOCK_OPTIONS)), supports_check_mode=True)
+    # Run as a module, its parent process would be the module's wrapper, not ansible-playbook.
     module.fail_json(msg="personalize_lock runs on the controller, through its action plugin: call it as "
                          "contentstack.personalize.personalize_lock")
 
