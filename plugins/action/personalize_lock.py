@@ -19,6 +19,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_role import endpoint
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
 
+
 def destination_of(params):
     """The project's endpoint; for a project given by name, its organization and name, whether it
     exists yet or not (its uid is known only once it does)."""

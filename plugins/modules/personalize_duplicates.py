@@ -35,6 +35,7 @@ attributes:
     description: Lists the repairs it would make (RV(lines)), and deletes nothing.
   diff_mode:
     support: none
+    description: The repairs are listed in RV(lines) and RV(repairs), with or without diff.
   action_group:
     description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
     support: full

@@ -35,6 +35,7 @@ attributes:
     description: Takes the lock in check mode too (a dry run reads the project another run would be writing).
   diff_mode:
     support: none
+    description: Nothing to compare, the lock is local state and not content of the project.
   action_group:
     description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
     support: full
