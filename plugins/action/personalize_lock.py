@@ -30,7 +30,13 @@ def destination_of(params):
 
 
 def lock(params):
-    destination = destination_of(params)
+    try:
+        destination = destination_of(params)
+    except PersonalizeError as exc:
+        # Nothing can be read or written with these settings; the role's validate phase reports them.
+        return {"changed": False, "destination": None, "stale": None, "acquired": params["state"] == "present",
+                "released": False, "holder": {}, "holder_text": "", "path": "",
+                "msg": "no lock: the connection settings cannot work (%s)" % exc}
     out = {"changed": False, "destination": destination, "stale": None, "acquired": False, "released": False}
     if params["state"] == "absent":
         out["released"] = run_lock.release(destination, params["owner"])
