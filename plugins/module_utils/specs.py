@@ -77,6 +77,11 @@ _SPECS = {
             order=dict(type="list", elements="str", required=True),
         ),
     ),
+    "personalize_duplicates": dict(
+        argument_spec=dict(
+            repair=dict(type="bool", default=False),
+        ),
+    ),
     # Organization scoped: one project per task, no list form.
     "personalize_project": dict(
         argument_spec=dict(

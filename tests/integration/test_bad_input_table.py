@@ -14,6 +14,7 @@ project, before any write); None otherwise.
 """
 
 import json
+import os
 import urllib.request
 
 import pytest
@@ -394,6 +395,24 @@ ROWS_inputs = [
      ["migrate_report_dir", "/dev/null is a file, not a folder"], "Validate |"),
 ]
 TABLE += ROWS_inputs
+# --- two runs at once (lock): another run of this machine holds the destination's lock
+ROWS_lock = [
+    ("role destination locked, no wait", "role", {"migrate_lock_wait": 0, "_lock": "held"},
+     ["is being written by another run", "run another-pipeline", "since", ".lock", "migrate_lock_wait",
+      "Nothing was written"], "Extract |"),
+]
+
+
+def hold_lock(destination):
+    """Hold the destination's lock as a live run would (this test process is its owner)."""
+    from ansible_collections.contentstack.personalize.plugins.module_utils import run_lock
+    from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_role import endpoint
+    me = (os.getpid(), run_lock.process_start(os.getpid()))
+    run_lock.acquire(endpoint(destination), "another-pipeline", me=me)
+    return lambda: run_lock.release(endpoint(destination), "another-pipeline", me=me)
+
+
+TABLE += ROWS_lock
 
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 
@@ -547,6 +566,7 @@ def test_role_rows(tmp_path, row):
         if change.get("_source_seed") == "dangling-audience":
             pair.source.reset(dangling_seed())
         variables = copy_vars(pair, tmp_path / "report")
+        release = hold_lock(variables["migrate_destination"]) if change.get("_lock") == "held" else None
         for key, value in change.items():
             if key.startswith("_"):
                 continue
@@ -558,6 +578,8 @@ def test_role_rows(tmp_path, row):
             else:
                 variables[key] = value
         run = run_playbook(tmp_path, MIGRATE, variables)
+        if release:
+            release()
         assert run.rc != 0, run.stdout[-3000:]
         assert pair.source.writes() == [] and pair.dest.writes() == [], "no write, on either side"
         failed = run.failed_tasks()
