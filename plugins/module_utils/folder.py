@@ -26,7 +26,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils import pr
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine, ProjectListings
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL, KINDS, LOAD_ORDER
-from ansible_collections.contentstack.personalize.plugins.module_utils.portable import SCHEMA_VERSION, is_lytics, type_label
+from ansible_collections.contentstack.personalize.plugins.module_utils.portable import SCHEMA_VERSION, is_lytics
+from ansible_collections.contentstack.personalize.plugins.module_utils.validate import type_label
 
 try:
     import yaml

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: personalize_duplicates
 short_description: Find, and repair, duplicate audiences and experiences of a Personalize project
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - The API does not keep audience and experience names unique. Two copies into one project at once from
     two machines (where the C(contentstack.personalize.migrate) role's lock cannot reach) can leave twins,

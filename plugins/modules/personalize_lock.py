@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: personalize_lock
 short_description: One run at a time per Personalize project, on one machine
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Takes or gives back the lock of the project the connection options name, so that two copies into one
     destination on one machine run one after the other instead of making duplicate audiences and experiences
@@ -21,7 +21,7 @@ description:
     C(ansible-playbook) process (not the task's worker process) with its start time, and O(owner).
   - A lock whose ansible-playbook process is gone (a killed run) is stale and is replaced; a pid reused by
     another process does not count as the owner, because its start time differs.
-  - Connection settings that cannot work (an unknown region, plain http to a remote host) take no lock:
+  - Connection settings that cannot work (an unknown region, plain http to a remote host) take no lock, since
     nothing can be read or written with them. RV(acquired) is then true and RV(path) empty.
   - Nothing is sent to the API. The task never fails because another run holds the lock, it returns
     RV(acquired=false) and who holds it; wait with C(until) and C(retries), as the role does.
