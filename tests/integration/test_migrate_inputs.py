@@ -8,7 +8,9 @@ conversion itself is unit-tested in tests/unit/core/test_migrate_inputs.py."""
 import json
 import urllib.request
 
-from reliability.copyrun import DEST_ORG, DEST_PROJECT, DEST_TOKEN, LYTICS_AUDIENCE, MIGRATE, Pair, copy_vars, run_playbook
+from reliability.copyrun import (
+    DEST_ORG, DEST_PROJECT, DEST_TOKEN, EXPORT, LYTICS_AUDIENCE, MIGRATE, SOURCE_PROJECT, SOURCE_RO_TOKEN, Pair, copy_vars, run_playbook,
+)
 
 # What a run shows of its plan: each role task's status and, for a progress line, its message; for
 # a module task, what it did or would do, item by item. Timings and the summary (which holds them)
@@ -153,3 +155,16 @@ def test_report_dir_as_a_string_with_a_tilde(tmp_path):
     assert report["verify"] == "ok"
     assert (home / "reports" / "uid-map.json").exists()
     assert not (tmp_path / "run" / "~").exists(), "the tilde is expanded as for a path argument"
+
+
+def test_export_refuses_a_file_as_its_folder_before_reading(tmp_path):
+    afile = tmp_path / "not-a-folder"
+    afile.write_text("keep me\n")
+    with Pair(tmp_path / "emu", rate_limit=0) as pair:
+        run = run_playbook(tmp_path, EXPORT, {"personalize_api_url": pair.source.url, "personalize_project_uid": SOURCE_PROJECT,
+                                              "personalize_authtoken": SOURCE_RO_TOKEN},
+                           args=["-e", "personalize_export_dir=%s" % afile])
+        assert run.rc != 0
+        assert "personalize_export_dir: %s exists and is not a folder" % afile in run.failure()
+        assert pair.source.log() == [], "nothing is read"
+    assert afile.read_text() == "keep me\n"
