@@ -21,7 +21,7 @@ description:
     C(ansible-playbook) process (not the task's worker process) with its start time, and O(owner).
   - A lock whose ansible-playbook process is gone (a killed run) is stale and is replaced; a pid reused by
     another process does not count as the owner, because its start time differs.
-  - Connection settings that cannot work (an unknown region, plain http to a remote host) take no lock, since
+  - Connection settings that cannot work (an unknown region, plain http to a remote host) take no lock,
     nothing can be read or written with them. RV(acquired) is then true and RV(path) empty.
   - Nothing is sent to the API. The task never fails because another run holds the lock, it returns
     RV(acquired=false) and who holds it; wait with C(until) and C(retries), as the role does.

@@ -63,8 +63,9 @@ def wrapper(tmp_path, export=False):
 
 def role_tasks(run, prefix="contentstack.personalize."):
     """The records of the role's load tasks (modules of this collection; extract only reads, in
-    check mode, when it looks a destination project up by name)."""
-    return [t for t in run.tasks if t["action"].startswith(prefix) and t["action"] != prefix + "personalize_export"
+    check mode, when it looks a destination project up by name; the destination's lock is local)."""
+    return [t for t in run.tasks if t["action"].startswith(prefix)
+            and t["action"] not in (prefix + "personalize_export", prefix + "personalize_lock")
             and "Extract | " not in t["name"]]
 
 
