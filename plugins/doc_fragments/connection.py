@@ -94,6 +94,16 @@ options:
         for test networks only.
     type: bool
     default: false
+  limits:
+    description:
+      - 'The project''s limits, when its plan has other ones than the documented defaults (100 attributes, 100
+        events, 100 audiences, 100 experiences, 50 rules per audience, 20 variants per experience): a mapping
+        of any of V(attributes), V(events), V(audiences), V(experiences), V(rules_per_audience) and
+        V(variants_per_experience) to a whole number. A task that would go over a limit is refused before its
+        first write.'
+      - The C(contentstack.personalize.migrate) role sets it from C(migrate_limits).
+      - If not set, the value of the E(CONTENTSTACK_PERSONALIZE_LIMITS) environment variable is used.
+    type: dict
   listing_cache:
     description:
       - A key, unique to one run, under which the tasks and lookups of that run share the project's listings.
@@ -166,4 +176,7 @@ options:
   allow_http:
     vars:
       - name: personalize_allow_http
+  limits:
+    env:
+      - name: CONTENTSTACK_PERSONALIZE_LIMITS
 '''

@@ -30,8 +30,10 @@ class ProjectListings:
     """The listings of one project through one client, kept true after our own writes: one list call
     per kind at most (optionally shared with the run's other tasks through a ListingCache)."""
 
-    def __init__(self, client, cache=None, save=True):
+    def __init__(self, client, cache=None, save=True, limits=None):
         self.client = client
+        # The project's limits: the documented defaults unless the task says its plan has others.
+        self.limits = validate.limits(limits)
         self._lists = {}
         self._versions = {}
         self._indexes = None
@@ -88,7 +90,7 @@ class ProjectListings:
     def indexes(self, *needed):
         """Name indexes for the kinds given (plural names); lists only what is needed."""
         if self._indexes is None:
-            self._indexes = Indexes()
+            self._indexes = Indexes(limits=self.limits)
         idx = self._indexes
         for plural in needed:
             fresh = Indexes(**{plural: self.raw(plural)})
@@ -264,7 +266,7 @@ class Engine:
         current = len([raw for raw in self.project.raw(kind.plural) if kind.counted(raw)])
         creates = len([c for c in changes if c.action == "create"])
         deletes = len([c for c in changes if c.action == "delete"])
-        validate.count_limit(kind.plural, current, creates, deletes, validate.limits()[kind.limit])
+        validate.count_limit(kind.plural, current, creates, deletes, self.project.limits[kind.limit])
 
     # -- applying ----------------------------------------------------------------------------
     def apply(self, changes):

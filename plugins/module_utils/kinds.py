@@ -206,7 +206,7 @@ class AudienceKind(Kind):
             if not isinstance(item["definition"], dict):
                 raise PersonalizeInputError("%s: definition must be a mapping (a RuleCombination)" % where)
             definition = validate.check_definition(item["definition"], where,
-                                                   validate.limits()["rules_per_audience"])
+                                                   idx.limits["rules_per_audience"])
 
             def to_key(ref, at):
                 key = idx.attributes.to_ident(ref)

@@ -25,12 +25,11 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     custom_refs,
     uses_lytics_attributes,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils import validate
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import live_and_draft, normalize_spec
 
 ACTIVATIONS = ("mirror", "draft", "all")
-DEFAULT_LIMITS = {"attributes": 100, "events": 100, "audiences": 100, "experiences": 100,
-                  "rules_per_audience": 50, "variants_per_experience": 20}
 # The kinds a copy loads item by item (versions and priority follow the experiences), in load order.
 ITEM_KINDS = tuple(BY_PLURAL)
 
@@ -152,10 +151,10 @@ def _limit_errors(sel, dst, lim, prune):
     return errors
 
 
-def _version_errors(sel, plan_versions, source_raw):
+def _version_errors(sel, plan_versions, source_raw, lim):
     """Version content the API (or the versions module) would refuse, before any write: the same
     checks as personalize_version, with names resolved in the source."""
-    idx = Indexes(**dict((k, source_raw.get(k) or []) for k in ITEM_KINDS))
+    idx = Indexes(limits=lim, **dict((k, source_raw.get(k) or []) for k in ITEM_KINDS))
     errors = []
     for entry in plan_versions:
         exp_type = sel.items["experiences"][entry["experience"]].get("type", "segmented")
@@ -197,13 +196,14 @@ def build_plan(source_raw, dest_raw=None, activation="mirror", include=None, exc
     sel = _Selection(src, include, exclude)
     sel.add_dependencies()
     sel.skip_lytics(allow_skips)
-    errors = sel.errors + _limit_errors(sel, dst, dict(DEFAULT_LIMITS, **(limits or {})), prune)
+    lim = validate.limits(limits)
+    errors = sel.errors + _limit_errors(sel, dst, lim, prune)
     plan = {"errors": errors, "notes": sel.notes, "skipped": sel.skipped, "activation": activation}
     for kind in ITEM_KINDS:
         plan[kind] = [sel.items[kind][n] for n in sorted(sel.chosen[kind])]
     plan["versions"] = [{"experience": name, "versions": _desired_versions(sel.versions_of(name), activation)}
                         for name in sorted(sel.chosen["experiences"])]
-    errors.extend(_version_errors(sel, plan["versions"], source_raw))
+    errors.extend(_version_errors(sel, plan["versions"], source_raw, lim))
     plan["priority"] = [n for n in src["priority"] if n in sel.chosen["experiences"]]
     plan["prune"] = _prune_items(sel, dst, prune)
     plan["counts"] = dict((k, len(plan[k])) for k in ITEM_KINDS + ("versions",))

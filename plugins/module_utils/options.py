@@ -114,6 +114,14 @@ OPTIONS = (
         "Allow a plain C(http) O(api_url) to a host that is not loopback. Tokens then travel unencrypted;"
         " meant for test networks only.",
     )),
+    Option("limits", "dict", connection=False, env="CONTENTSTACK_PERSONALIZE_LIMITS", description=(
+        "The project's limits, when its plan has other ones than the documented defaults (100 attributes, 100"
+        " events, 100 audiences, 100 experiences, 50 rules per audience, 20 variants per experience): a mapping"
+        " of any of V(attributes), V(events), V(audiences), V(experiences), V(rules_per_audience) and"
+        " V(variants_per_experience) to a whole number. A task that would go over a limit is refused before"
+        " its first write.",
+        "The C(contentstack.personalize.migrate) role sets it from C(migrate_limits).",
+    )),
     Option("listing_cache", "str", connection=False, description=(
         "A key, unique to one run, under which the tasks and lookups of that run share the project's listings."
         " One given it starts from the listings that earlier ones with the same key left (kept true after"

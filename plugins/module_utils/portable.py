@@ -121,9 +121,13 @@ def placeholder(kind, ident):
 class Indexes:
     """The name indexes of one project, filled lazily from raw listings."""
 
-    def __init__(self, attributes=None, events=None, audiences=None, experiences=None):
+    def __init__(self, attributes=None, events=None, audiences=None, experiences=None, limits=None):
         # kinds imports this module; the identity of each kind is declared there.
         from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL
+        from ansible_collections.contentstack.personalize.plugins.module_utils.validate import limits as project_limits
+
+        # The project's limits (what the checks of one item compare with): the defaults unless told.
+        self.limits = project_limits(limits)
 
         def index(plural, raw_items):
             return Index(BY_PLURAL[plural].name, BY_PLURAL[plural].identity, raw_items)

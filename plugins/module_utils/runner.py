@@ -33,7 +33,7 @@ def project_of(client, params, check_mode=False):
     Check mode reads the cache but never writes its predictions into it."""
     key = params.get("listing_cache")
     cache = ListingCache(key, client.base_url, client.project_uid) if key else None
-    return ProjectListings(client, cache=cache, save=not check_mode)
+    return ProjectListings(client, cache=cache, save=not check_mode, limits=params.get("limits"))
 
 
 def _open_project(params, client, check_mode):

@@ -13,8 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-import os
 import re
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
@@ -31,10 +29,12 @@ MAX_DESCRIPTION = 10000  # descriptions
 CONTROL = re.compile(u"[\x00-\x1f\x7f]")
 
 # The documented default limits of a project (reference decision 15); a plan with higher limits
-# says so in CONTENTSTACK_PERSONALIZE_LIMITS (a JSON mapping such as {"audiences": 1000}).
+# says so with the modules' limits option (CONTENTSTACK_PERSONALIZE_LIMITS, a JSON mapping such as
+# {"audiences": 1000}) or the role's migrate_limits, which the role hands to its modules.
 DEFAULT_LIMITS = {"attributes": 100, "events": 100, "audiences": 100, "experiences": 100,
                   "rules_per_audience": 50, "variants_per_experience": 20}
-LIMITS_ENV = "CONTENTSTACK_PERSONALIZE_LIMITS"
+# Where a higher limit is told, in messages: the modules' option (its environment variable) and the role's variable.
+RAISE_LIMITS = "the limits option (or CONTENTSTACK_PERSONALIZE_LIMITS; migrate_limits in the migrate role)"
 
 
 def type_label(value):
@@ -104,28 +104,22 @@ def mapping(value, where, field):
 
 
 def limits(given=None):
-    """The project limits: the documented defaults, raised by CONTENTSTACK_PERSONALIZE_LIMITS and
-    by ``given`` (both mappings of limit name to a non-negative integer)."""
+    """The project limits: the documented defaults, raised (or lowered) by ``given``, a mapping of limit
+    name to a non-negative integer (the modules' ``limits`` option, the role's ``migrate_limits``)."""
     out = dict(DEFAULT_LIMITS)
-    raw = os.environ.get(LIMITS_ENV)
-    sources = []
-    if raw:
-        try:
-            sources.append((LIMITS_ENV, json.loads(raw)))
-        except ValueError:
-            raise PersonalizeInputError("%s must be a JSON mapping such as {\"audiences\": 1000}, got %r" % (LIMITS_ENV, raw))
-    if given:
-        sources.append(("limits", given))
-    for name, source in sources:
-        if not isinstance(source, dict):
-            raise PersonalizeInputError("%s must be a mapping of limit names (%s) to numbers"
-                                        % (name, ", ".join(sorted(DEFAULT_LIMITS))))
-        for key, value in source.items():
-            if key not in DEFAULT_LIMITS:
-                raise PersonalizeInputError("%s: unknown limit %r (known: %s)" % (name, key, ", ".join(sorted(DEFAULT_LIMITS))))
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise PersonalizeInputError("%s: %s must be a non-negative integer, got %r" % (name, key, value))
-            out[key] = value
+    if given is None:
+        return out
+    if not isinstance(given, dict):
+        raise PersonalizeInputError("limits must be a mapping of limit names (%s) to numbers"
+                                    % ", ".join(sorted(DEFAULT_LIMITS)))
+    for key, value in given.items():
+        if value is None:
+            continue    # not given (a limit left out keeps its default)
+        if key not in DEFAULT_LIMITS:
+            raise PersonalizeInputError("limits: unknown limit %r (known: %s)" % (key, ", ".join(sorted(DEFAULT_LIMITS))))
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PersonalizeInputError("limits: %s must be a non-negative integer, got %r" % (key, value))
+        out[key] = value
     return out
 
 
@@ -136,9 +130,9 @@ def count_limit(kind_plural, current, creates, deletes, limit):
         raise PersonalizeInputError(
             "%s: this task would create %d, leaving %d in the project (%d exist now%s), over the limit of %d %s "
             "per project. Nothing was written. Delete %s that are no longer needed, or, if the project's plan has "
-            "a higher limit, say so in the environment variable %s (for example {\"%s\": %d})"
+            "a higher limit, say so with the limits option (%s; migrate_limits in the role), for example {\"%s\": %d}"
             % (kind_plural, creates, final, current, ", %d deleted by this task" % deletes if deletes else "",
-               limit, kind_plural, kind_plural, LIMITS_ENV, kind_plural, max(final, limit * 10)))
+               limit, kind_plural, kind_plural, RAISE_LIMITS, kind_plural, max(final, limit * 10)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +177,7 @@ def check_definition(definition, where, rules_limit=None):
     if count[0] > limit:
         raise PersonalizeInputError("%s: definition has %d rules, over the limit of %d rules per audience "
                                     "(raise it with %s if the project's plan allows more)"
-                                    % (where, count[0], limit, LIMITS_ENV))
+                                    % (where, count[0], limit, RAISE_LIMITS))
     return out
 
 

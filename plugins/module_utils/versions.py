@@ -79,10 +79,10 @@ def normalize_spec(spec, exp_type, idx, where):
     variants = spec.get("variants")
     if not isinstance(variants, list) or not variants:
         raise PersonalizeInputError("%s: variants must be a non-empty list" % where)
-    limit = validate.limits()["variants_per_experience"]
+    limit = idx.limits["variants_per_experience"]
     if len(variants) > limit:
         raise PersonalizeInputError("%s: %d variants exceed the limit of %d per experience (raise it with %s if the "
-                                    "project's plan allows more)" % (where, len(variants), limit, validate.LIMITS_ENV))
+                                    "project's plan allows more)" % (where, len(variants), limit, validate.RAISE_LIMITS))
     taken = {"names": set(), "short_uids": set()}
     out_variants = [_normalize_variant(variant, pos, exp_type, idx, where, taken) for pos, variant in enumerate(variants)]
     result = {"status": status, "variants": out_variants}

@@ -251,7 +251,7 @@ ROWS_strict = [
         ["audience 'Aud ml'", "attributeMatchOptions", "must be a mapping", "list"], None),
     ("strict too many rules", "module", ("personalize_audience", {"items": [OK_AUD, {"name": "Aud many", "definition": {
         "rules": [rule({"preset": "COUNTRY"}, "C%d" % i) for i in range(51)]}}]}),
-        ["audience 'Aud many'", "51 rules", "limit of 50", "CONTENTSTACK_PERSONALIZE_LIMITS"], None),
+        ["audience 'Aud many'", "51 rules", "limit of 50", "the limits option", "migrate_limits"], None),
     ("strict two primary metrics", "module", ("personalize_version", dict(AB, variants=AB_OK, metrics=[
         {"name": "Clicks", "event": "e1"}, {"name": "Buys", "event": "e2", "__type": "Primary"}])),
         ["experience 'AB'", "2 primary metrics", "metric 'Clicks'", "metric 'Buys'", "Secondary"], None),
@@ -290,7 +290,7 @@ ROWS_strict = [
         {"name": "E ok"}, {"name": "E r", "type": "ab_test", "replace": "perhaps"}]}),
         ["experience 'E r'", "replace", "boolean", "perhaps"], None),
     ("strict too many attributes", "module", ("personalize_attribute", {"items": [{"key": "many_%d" % i} for i in range(101)]}),
-     ["attributes", "create 101", "limit of 100", "CONTENTSTACK_PERSONALIZE_LIMITS", "Nothing was written"], None),
+     ["attributes", "create 101", "limit of 100", "the limits option", "migrate_limits", "Nothing was written"], None),
     ("strict too many audiences", "module", ("personalize_audience", {"items": [
         {"name": "Many %d" % i, "definition": {"rules": [rule({"preset": "COUNTRY"})]}} for i in range(98)]}),
         ["audiences", "create 98, leaving 101", "3 exist now", "limit of 100"], None),

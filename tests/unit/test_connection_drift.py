@@ -105,7 +105,7 @@ def test_each_side_of_the_role_takes_every_connection_option():
 
 def test_the_role_completes_each_side_and_writes_under_the_destination_alone():
     defaults = [t["module_defaults"] for t in load("roles/migrate/tasks/main.yml") if "module_defaults" in t]
-    assert defaults == [{GROUP: "{{ _migrate_dst | combine({'listing_cache': _migrate_cache_key}) }}"}]
+    assert defaults == [{GROUP: "{{ _migrate_dst | combine({'listing_cache': _migrate_cache_key, 'limits': _migrate_in.limits}) }}"}]
     settle = [t["ansible.builtin.set_fact"] for t in load("roles/migrate/tasks/extract.yml")
               if "_migrate_src" in t.get("ansible.builtin.set_fact", {})]
     assert len(settle) == 1, "one task settles both sides"

@@ -81,17 +81,16 @@ def test_rules_per_audience(idx, monkeypatch):
     many = audience(*[rule({"preset": "COUNTRY"}) for _pos in range(51)])
     with pytest.raises(PersonalizeInputError, match="51 rules, over the limit of 50"):
         AUDIENCE.normalize(many, idx, "audience 'A'")
-    monkeypatch.setenv(validate.LIMITS_ENV, '{"rules_per_audience": 100}')
+    idx.limits = validate.limits({"rules_per_audience": 100})
     assert len(AUDIENCE.normalize(many, idx, "audience 'A'")["definition"]["rules"]) == 51
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("[1]", "must be a mapping"), ("{\"widgets\": 5}", "unknown limit 'widgets'"), ("{\"audiences\": -1}", "non-negative"),
-    ("{\"audiences\": true}", "non-negative"), ("not json", "JSON mapping")])
-def test_bad_limits_are_refused(monkeypatch, raw, message):
-    monkeypatch.setenv(validate.LIMITS_ENV, raw)
+@pytest.mark.parametrize("given, message", [
+    ([1], "must be a mapping"), ({"widgets": 5}, "unknown limit 'widgets'"), ({"audiences": -1}, "non-negative"),
+    ({"audiences": True}, "non-negative"), ("not a mapping", "must be a mapping")])
+def test_bad_limits_are_refused(given, message):
     with pytest.raises(PersonalizeInputError, match=message):
-        validate.limits()
+        validate.limits(given)
 
 
 @pytest.mark.parametrize("item, message", [
@@ -164,12 +163,12 @@ def test_the_count_limit_is_checked_before_the_first_write(source_raw, monkeypat
     failed = run_module("personalize_attribute", {"items": items}, client=client)
     assert failed["failed"] and client.writes() == []
     assert "would create %d, leaving 101 in the project (%d exist now)" % (len(items), have) in failed["msg"]
-    assert validate.LIMITS_ENV in failed["msg"]
-    # Deleting in the same task makes room; a plan with a higher limit says so in the environment.
+    assert "the limits option" in failed["msg"] and "migrate_limits" in failed["msg"]
+    # Deleting in the same task makes room; a plan with a higher limit says so with the limits option.
     pruned = run_module("personalize_attribute", {"items": items, "prune": True}, check_mode=True, client=client)
     assert not pruned.get("failed"), pruned
-    monkeypatch.setenv(validate.LIMITS_ENV, '{"attributes": 1000}')
-    assert not run_module("personalize_attribute", {"items": items}, check_mode=True, client=client).get("failed")
+    assert not run_module("personalize_attribute", {"items": items, "limits": {"attributes": 1000}},
+                          check_mode=True, client=client).get("failed")
 
 
 def test_a_refused_version_call_names_the_experience_and_the_variant(source_raw):

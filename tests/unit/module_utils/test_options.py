@@ -38,8 +38,11 @@ EXPECTED = {
     "rate_limit": ("float", 10, "CONTENTSTACK_RATE_LIMIT"),
     "max_retries": ("int", 6, None),
     "allow_http": ("bool", False, None),
+    "limits": ("dict", None, "CONTENTSTACK_PERSONALIZE_LIMITS"),
     "listing_cache": ("str", None, None),
 }
+# Options of a task that do not say where or as whom a call goes (no variable, not a role side's input).
+TASK_OPTIONS = ("limits", "listing_cache")
 
 
 @pytest.fixture(autouse=True)
@@ -98,8 +101,8 @@ def test_plugin_fragment_reads_env_and_vars():
         entry = PLUGIN_DOC.get(name, {})
         envs = [e["name"] for e in entry.get("env", [])]
         assert envs == ([env] if env else []), name
-        # One variable scheme: personalize_<option>; listing_cache is the role's, with no variable.
-        assert [v["name"] for v in entry.get("vars", [])] == ([] if name == "listing_cache" else ["personalize_" + name]), name
+        # One variable scheme: personalize_<option>; listing_cache and limits are task options, with no variable.
+        assert [v["name"] for v in entry.get("vars", [])] == ([] if name in TASK_OPTIONS else ["personalize_" + name]), name
 
 
 # --------------------------------------------------------------------------- validation + env
@@ -156,7 +159,7 @@ def test_client_from_module_params_refuses_a_bad_configuration_without_the_token
 def test_complete_connection_fills_every_client_option_and_drops_the_rest():
     got = options.complete_connection({"api_url": "http://127.0.0.1:9", "oauth_token": TOKEN, "max_retries": 0,
                                        "project_name": "p", "region": None, "listing_cache": "k"})
-    assert set(got) == set(EXPECTED) - {"listing_cache"}
+    assert set(got) == set(EXPECTED) - set(TASK_OPTIONS)
     assert (got["api_url"], got["oauth_token"], got["max_retries"]) == ("http://127.0.0.1:9", TOKEN, 0)
     # left out (or null): the default, or "" so that no fallback applies
     assert (got["region"], got["authtoken"], got["project_uid"]) == ("", "", "")
@@ -210,7 +213,7 @@ def test_ansible_loads_the_plugin_fragment_for_the_lookup():
         assert name in opts, name
         assert (opts[name]["type"], opts[name].get("default")) == (typ, default), name
         assert opts[name]["description"] == DOC[name]["description"], name
-        assert [v["name"] for v in opts[name].get("vars", [])] == ([] if name == "listing_cache" else ["personalize_" + name]), name
+        assert [v["name"] for v in opts[name].get("vars", [])] == ([] if name in TASK_OPTIONS else ["personalize_" + name]), name
         if env:
             assert [e["name"] for e in opts[name]["env"]] == [env]
 
