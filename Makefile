@@ -51,13 +51,15 @@ $(COLLLINK):
 setup: $(STAMP) $(COLLLINK)
 
 # Unit and contract tests run serially (the rate-limiter measurement wants a quiet machine);
-# integration tests, each a real ansible-playbook against its own emulator, run on 2 workers.
+# integration tests, each a real ansible-playbook against its own emulator, run on 2 workers, then
+# the one that measures its own concurrency (marker alone) with no other test beside it.
 # Then the static checks: sanity, lint, docs.
 test: pytest sanity lint docs-lint
 
 pytest: setup
 	$(BIN)/python -m pytest -q tests/unit tests/contract
-	$(BIN)/python -m pytest -q -n 2 tests/integration
+	$(BIN)/python -m pytest -q -n 2 -m 'not alone' tests/integration
+	$(BIN)/python -m pytest -q -m alone tests/integration
 
 # See tools/sanity.sh: ansible-test sanity with no ignore file, first on the collection as built
 # and installed from its tarball, then on the whole checkout (tests/, tools/, benchmarks/ too),
