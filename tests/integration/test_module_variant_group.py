@@ -173,3 +173,25 @@ def test_bad_input_is_refused_before_any_write(stack_emulator, ansible_playbook)
     assert "stack_api_key" in res("no stack")["msg"]
     assert "412" in res("another organization's stack")["msg"]
     assert all(run.task(t["name"])["status"] == "failed" for t in tasks)
+
+
+def test_no_token_in_the_output_at_vvvv_with_diff_even_when_cma_calls_fail(stack_emulator, ansible_playbook):
+    stack_emulator.configure(faults={"seed": 7, "error_503": 0.3, "error_502": 0.2})
+    tasks = [
+        task("link", M, {"experience": HERO, "content_types": ["banner"], "max_retries": 20}),
+        task("entry variant", "personalize_entry_variant", {
+            "content_type": "banner", "entry": "blt5ce0000000000011", "experience": SUMMER, "variant": "Campaign banner",
+            "fields": {"message": "x"}, "max_retries": 20}),
+        failing("refused", M, {"experience": HERO, "content_types": ["banner"], "stack_api_key": DEST_STACK}),
+        failing("gave up", "personalize_entry_variant", {
+            "content_type": "banner", "entry": "blt5ce0000000000011", "experience": SUMMER, "variant": "Campaign banner",
+            "fields": {"message": "y"}, "max_retries": 0}),
+    ]
+    run = ansible_playbook(stack_play(stack_emulator, tasks), diff=True, verbosity=4)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert_ok(run, "link", "entry variant")
+    assert run.task("refused")["status"] == "failed"
+    retried = [e for e in stack_emulator.log() if e.get("api") == "cma" and e["fault"]]
+    assert retried, "the faults reached CMA calls"
+    text = run.stdout + run.stderr + str(run.tasks)
+    assert SOURCE["authtoken"] not in text and SOURCE["authtoken"][:12] not in text
