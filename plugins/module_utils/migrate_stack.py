@@ -278,7 +278,7 @@ def build(plan, src_raw, dst_raw, src_stack, dst_stack, opts):
 def off():
     """The plan of a copy without a stack phase."""
     return {"links": [], "link_changes": [], "entry_variants": [], "skipped": [], "locales": [], "errors": [], "left_out": 0,
-            "entry_variant_changes": dict((c, []) for c in ENTRY_VARIANT_CHANGES),
+            "wait_for": {}, "pending": [], "on": False, "entry_variant_changes": dict((c, []) for c in ENTRY_VARIANT_CHANGES),
             "counts": {"links": 0, "entry_variants": dict((c, 0) for c in ENTRY_VARIANT_CHANGES), "skipped": 0}}
 
 
@@ -364,7 +364,7 @@ def compare(stack_plan, dst_raw, dst_stack):
 
 
 def _summed(calls):
-    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in ("calls", "retries", "throttled"))
+    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in ("calls", "cma_calls", "retries", "throttled"))
 
 
 def report(stack_plan, links_result=None, variants_result=None, calls=None, check_mode=False):
@@ -386,3 +386,70 @@ def report(stack_plan, links_result=None, variants_result=None, calls=None, chec
         "locales": list(stack_plan.get("locales") or []),
         "cma_calls": dict((side, _summed(c)) for side, c in sorted((calls or {}).items())),
     }
+
+
+# -- the role's steps -----------------------------------------------------------------------
+def linked_content_types(stack):
+    """The content types linked to any group of a stack read, sorted."""
+    return sorted(set(ct for g in (stack or {}).get("groups") or [] for ct in g.get("content_types") or []))
+
+
+def reads(settings, source_stack=None):
+    """What the personalize_stack lookup reads of a side: of the source (``source_stack`` None) the
+    entries of its linked content types and their variants; of the destination the content types
+    linked in the source and the variants of the entries the source's map to."""
+    out = {"entry_variants": bool(settings.get("entry_variants"))}
+    if settings.get("locales"):
+        out["locales"] = list(settings["locales"])
+    if source_stack is None:
+        return out
+    uid_map = settings.get("entry_uid_map") or {}
+    out["content_types"] = linked_content_types(source_stack)
+    out["locales"] = out.get("locales") or [(source_stack.get("stack") or {}).get("master_locale")]
+    entries = {}
+    for record in source_stack.get("entry_variants") or []:
+        target = uid_map.get(record["entry"], record["entry"])
+        if target not in entries.setdefault(record["content_type"], []):
+            entries[record["content_type"]].append(target)
+    out["entries"] = entries
+    return out
+
+
+def _read_errors(src_stack, dst_stack):
+    return ["cannot read the %s stack: %s" % (side, str(stack["error"]).rstrip("."))
+            for side, stack in (("source", src_stack), ("destination", dst_stack)) if "error" in (stack or {})]
+
+
+def with_plan(plan, src_raw, dst_raw, src_stack, dst_stack, opts):
+    """The Personalize plan with the stack phase's plan under ``stack`` (``build``'s, plus
+    ``wait_for``: {experience name: the shortUids whose CMS variants the stack phase needs}), its
+    errors and skips added to the plan's; ``opts`` is ``settings``' output with ``allow_skips``,
+    ``prune`` and ``destination_missing``."""
+    out = dict(plan)
+    errors = list(opts.get("errors") or [])
+    stack = off()
+    if opts.get("on") and not plan.get("errors"):
+        errors += _read_errors(src_stack, dst_stack)
+        if not errors:
+            stack = build(plan, src_raw, dst_raw, src_stack, dst_stack, opts)
+            errors += stack["errors"]
+            needed = set(i["experience"] for i in stack["links"] + stack["entry_variants"])
+            stack["wait_for"] = dict((n, s) for n, s in wanted_short_uids(plan).items() if n in needed)
+            stack["pending"] = pending((dst_raw or {}).get("experiences") or [], stack["wait_for"])
+    stack["on"] = bool(opts.get("on"))
+    out["errors"] = list(plan.get("errors") or []) + errors
+    out["skipped"] = list(plan.get("skipped") or []) + ["entry variant of %s" % s for s in stack["skipped"]]
+    out["stack"] = stack
+    return out
+
+
+def result(stack_plan, src_raw, dst_raw, dst_stack, links=None, entry_variants=None, calls=None, check_mode=False):
+    """After the stack phase: ``variant_groups``, ``cms_variants``, ``problems`` and ``report``."""
+    out = {"variant_groups": {}, "cms_variants": {}, "problems": []}
+    if not check_mode and stack_plan.get("on") and src_raw is not None and dst_raw is not None:
+        found = maps(src_raw, dst_raw)
+        out["variant_groups"], out["cms_variants"] = found["variant_groups"], found["cms_variants"]
+        if dst_stack is not None:
+            out["problems"] = compare(stack_plan, dst_raw, dst_stack)
+    out["report"] = dict(report(stack_plan, links, entry_variants, calls, check_mode), on=bool(stack_plan.get("on")))
+    return out

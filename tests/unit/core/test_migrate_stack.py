@@ -226,7 +226,7 @@ def test_report_counts_from_results_or_the_plan():
     section = ms.report(plan, calls={"source": [{"calls": 4}], "destination": [{"calls": 2}, {"calls": 3, "retries": 1}]},
                         check_mode=True)
     assert section["groups_linked"] == 2 and section["entry_variants"] == {"create": 3, "update": 0, "unchanged": 0, "skipped": 0}
-    assert section["cma_calls"]["destination"] == {"calls": 5, "retries": 1, "throttled": 0}
+    assert section["cma_calls"]["destination"] == {"calls": 5, "cma_calls": 0, "retries": 1, "throttled": 0}
     section = ms.report(plan, {"results": [{"changed": True}, {"changed": False}]},
                         {"summary": {"created": 2, "unchanged": 1}})
     assert section["groups_linked"] == 1 and section["entry_variants"]["create"] == 2
@@ -235,3 +235,31 @@ def test_report_counts_from_results_or_the_plan():
 def test_off_is_empty():
     assert ms.off()["links"] == [] and ms.off()["counts"]["entry_variants"]["create"] == 0
     assert copy.deepcopy(ms.off()) == ms.off()
+
+
+def test_what_the_lookup_reads_of_each_side():
+    settings = {"entry_variants": True, "locales": None, "entry_uid_map": UID_MAP}
+    assert ms.reads(settings) == {"entry_variants": True}
+    dest = ms.reads(settings, src_stack())
+    assert dest["content_types"] == ["banner", "blog", "home"] and dest["locales"] == ["en-us"]
+    assert dest["entries"] == {"home": ["H1"], "banner": ["B1"], "blog": ["x1"]}
+
+
+def test_with_plan_adds_the_stack_errors_skips_and_what_to_wait_for():
+    settings = dict(opts(entry_uid_map={"h1": "H1"}, allow_skips=True), on=True, errors=[])
+    plan = ms.with_plan(dict(PLAN, errors=[], skipped=[]), source_raw(), dest_raw(), src_stack(), dst_stack(), settings)
+    assert plan["errors"] == [] and plan["skipped"][0].startswith("entry variant of entry b1")
+    assert plan["stack"]["wait_for"] == {HERO: ["0", "2"], SALE: ["0"]} and plan["stack"]["pending"] == [SALE]
+    failed = ms.with_plan(dict(PLAN, errors=[]), source_raw(), dest_raw(), {"error": "401.", "label": "x"}, dst_stack(), settings)
+    assert failed["errors"] == ["cannot read the source stack: 401"]
+    off = ms.with_plan(dict(PLAN, errors=[]), source_raw(), dest_raw(), None, None, {"on": False, "errors": ["e"]})
+    assert off["errors"] == ["e"] and off["stack"]["on"] is False
+
+
+def test_result_maps_and_verifies_only_in_a_real_run():
+    plan = build()
+    plan["on"] = True
+    got = ms.result(plan, source_raw(), dest_raw(), dst_stack(), check_mode=False)
+    assert got["cms_variants"] == {"csv10": "dsv10", "csv12": "dsv12"} and got["problems"]
+    assert got["report"]["on"] is True
+    assert ms.result(plan, source_raw(), None, None, check_mode=True)["problems"] == []
