@@ -371,10 +371,11 @@ def report(stack_plan, links_result=None, variants_result=None, calls=None, chec
     """The ``stack`` section of report.json: groups linked, entry variants created / updated /
     unchanged / skipped, and the CMA calls by side. Counts come from the modules' results; in
     check mode (or when a module did not run) from the plan."""
-    counts = dict((c, len(stack_plan["entry_variant_changes"][c])) for c in ENTRY_VARIANT_CHANGES)
+    words = ("created", "updated", "unchanged")
+    counts = dict((word, len(stack_plan["entry_variant_changes"][c])) for c, word in zip(ENTRY_VARIANT_CHANGES, words))
     summary = (variants_result or {}).get("summary")
     if summary and not check_mode:
-        counts = dict((c, int(summary.get(word) or 0)) for c, word in zip(ENTRY_VARIANT_CHANGES, ("created", "updated", "unchanged")))
+        counts = dict((word, int(summary.get(word) or 0)) for word in words)
     linked = len(stack_plan.get("link_changes") or [])
     if links_result and not check_mode and "results" in links_result:
         linked = len([r for r in links_result["results"] if r.get("changed")])
@@ -444,12 +445,32 @@ def with_plan(plan, src_raw, dst_raw, src_stack, dst_stack, opts):
 
 
 def result(stack_plan, src_raw, dst_raw, dst_stack, links=None, entry_variants=None, calls=None, check_mode=False):
-    """After the stack phase: ``variant_groups``, ``cms_variants``, ``problems`` and ``report``."""
+    """After the stack phase: ``variant_groups``, ``cms_variants``, ``uid_map`` (both, for
+    personalize_uid_map; empty when the phase is off), ``problems`` and ``report`` (None when off)."""
     out = {"variant_groups": {}, "cms_variants": {}, "problems": []}
     if not check_mode and stack_plan.get("on") and src_raw is not None and dst_raw is not None:
         found = maps(src_raw, dst_raw)
         out["variant_groups"], out["cms_variants"] = found["variant_groups"], found["cms_variants"]
         if dst_stack is not None:
             out["problems"] = compare(stack_plan, dst_raw, dst_stack)
-    out["report"] = dict(report(stack_plan, links, entry_variants, calls, check_mode), on=bool(stack_plan.get("on")))
+    out["uid_map"] = dict((k, out[k]) for k in ("variant_groups", "cms_variants")) if stack_plan.get("on") else {}
+    out["report"] = report(stack_plan, links, entry_variants, calls, check_mode) if stack_plan.get("on") else None
     return out
+
+
+def check_lines(stack_plan):
+    """What check mode says the stack phase would do: each link and each entry variant to write,
+    also for the experiences whose groups Personalize has not made yet."""
+    lines = []
+    for change in stack_plan.get("link_changes") or []:
+        lines.append("would link the variant group of %r%s: %s" % (
+            change["experience"], " (once Personalize has made it)" if change["group"] == "pending" else "",
+            "; ".join(part for part in ("link %s" % ", ".join(change["add"]) if change["add"] else "",
+                                        "unlink %s" % ", ".join(change["remove"]) if change["remove"] else "") if part)))
+    changes = stack_plan.get("entry_variant_changes") or {}
+    for word, change in (("create", "create"), ("update", "update")):
+        lines.extend("would %s entry variant %s" % (word, label) for label in changes.get(change) or [])
+    lines.append("stack: %d variant groups to link, entry variants %d to create, %d to update, %d unchanged, %d skipped" % (
+        len(stack_plan.get("link_changes") or []), len(changes.get("create") or []), len(changes.get("update") or []),
+        len(changes.get("unchanged") or []), len(stack_plan.get("skipped") or [])))
+    return lines

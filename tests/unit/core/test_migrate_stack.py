@@ -225,11 +225,11 @@ def test_report_counts_from_results_or_the_plan():
     plan = build()
     section = ms.report(plan, calls={"source": [{"calls": 4}], "destination": [{"calls": 2}, {"calls": 3, "retries": 1}]},
                         check_mode=True)
-    assert section["groups_linked"] == 2 and section["entry_variants"] == {"create": 3, "update": 0, "unchanged": 0, "skipped": 0}
+    assert section["groups_linked"] == 2 and section["entry_variants"] == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 0}
     assert section["cma_calls"]["destination"] == {"calls": 5, "cma_calls": 0, "retries": 1, "throttled": 0}
     section = ms.report(plan, {"results": [{"changed": True}, {"changed": False}]},
                         {"summary": {"created": 2, "unchanged": 1}})
-    assert section["groups_linked"] == 1 and section["entry_variants"]["create"] == 2
+    assert section["groups_linked"] == 1 and section["entry_variants"]["created"] == 2
 
 
 def test_off_is_empty():
@@ -261,5 +261,13 @@ def test_result_maps_and_verifies_only_in_a_real_run():
     plan["on"] = True
     got = ms.result(plan, source_raw(), dest_raw(), dst_stack(), check_mode=False)
     assert got["cms_variants"] == {"csv10": "dsv10", "csv12": "dsv12"} and got["problems"]
-    assert got["report"]["on"] is True
+    assert got["report"]["groups_linked"] == 2 and set(got["uid_map"]) == {"variant_groups", "cms_variants"}
     assert ms.result(plan, source_raw(), None, None, check_mode=True)["problems"] == []
+
+
+def test_check_mode_lists_links_and_entry_variants_also_for_pending_groups():
+    lines = ms.check_lines(build())
+    assert lines[0] == "would link the variant group of %r: link home" % HERO
+    assert lines[1] == "would link the variant group of %r (once Personalize has made it): link banner, home" % SALE
+    assert lines[2] == "would create entry variant home/H1 en-us: %s / Members" % HERO
+    assert lines[-1] == "stack: 2 variant groups to link, entry variants 3 to create, 0 to update, 0 unchanged, 0 skipped"
