@@ -3,7 +3,9 @@
 Ansible reads these as files, so they cannot import the definition:
 
 - plugins/doc_fragments/connection.py: DOCUMENTATION (every description, once) and PLUGINS (only
-  the env and vars that lookups add to those options, as community.hashi_vault does);
+  the env and vars that lookups add to those options, as community.hashi_vault does); for each set of
+  extra options (an option's ``extra``, such as ``stack``), the same pair named after it (STACK,
+  STACK_PLUGINS), for the modules and plugins that take that set;
 - roles/migrate/meta/argument_specs.yml: the connection options of migrate_source and migrate_destination;
 - playbooks/apply.yml: the module_defaults of the connection (one personalize_<option> variable each);
 - docs/user-guide.md: the table of connection options.
@@ -27,6 +29,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 GROUP = "group/contentstack.personalize.personalize"
 BEGIN = "BEGIN connection options: written by tools/connection_options.py from plugins/module_utils/options.py"
 END = "END connection options"
+
+# Who takes each set of extra options, for the user guide's table.
+EXTRA_USERS = {"stack": "`personalize_variant_group`, `personalize_entry_variant` and each side of the role"}
 
 # Per side of the role: what the role requires beyond the option itself.
 ROLE_SIDES = {
@@ -92,17 +97,20 @@ def module_description(option):
     return text
 
 
-def doc_fragment(options):
+def fragment_options(chosen):
     out = ["options:"]
-    for option in options.OPTIONS:
+    for option in chosen:
         out += ["  %s:" % option.name, "    description:"]
         out += item_lines(module_description(option), 6)
         out.append("    type: %s" % option.type)
         if option.default is not None:
             out.append("    default: %s" % value(option.default))
-    out += ["notes:"] + item_lines(NOTES, 2) + ["requirements:", "  - requests"]
+    return out
+
+
+def fragment_plugins(chosen):
     plugins = ["options:"]
-    for option in options.OPTIONS:
+    for option in chosen:
         if not (option.env or option.variable):
             continue
         plugins.append("  %s:" % option.name)
@@ -110,7 +118,13 @@ def doc_fragment(options):
             plugins += ["    env:", "      - name: %s" % option.env]
         if option.variable:
             plugins += ["    vars:", "      - name: %s" % option.variable]
-    return HEADER + "\n".join([
+    return plugins
+
+
+def doc_fragment(options):
+    every = [o for o in options.OPTIONS if o.extra is None]
+    out = fragment_options(every) + ["notes:"] + item_lines(NOTES, 2) + ["requirements:", "  - requests"]
+    lines = [
         "",
         "    # Modules: extends_documentation_fragment: contentstack.personalize.connection",
         "    DOCUMENTATION = r'''",
@@ -121,7 +135,17 @@ def doc_fragment(options):
         "    # each one can come from. extends_documentation_fragment: [contentstack.personalize.connection,",
         "    # contentstack.personalize.connection.PLUGINS]",
         "    PLUGINS = r'''",
-    ] + plugins + ["'''", ""])
+    ] + fragment_plugins(every) + ["'''"]
+    for extra in options.EXTRAS:
+        chosen = [o for o in options.OPTIONS if o.extra == extra]
+        name = extra.upper()
+        lines += [
+            "",
+            "    # The %s options, only for what takes them: extends_documentation_fragment adds" % extra,
+            "    # contentstack.personalize.connection.%s (and, for a plugin, .%s_PLUGINS) after .connection" % (name, name),
+            "    %s = r'''" % name,
+        ] + fragment_options(chosen) + ["'''", "", "    %s_PLUGINS = r'''" % name] + fragment_plugins(chosen) + ["'''"]
+    return HEADER + "\n".join(lines + [""])
 
 
 def role_summary(option, side):
@@ -166,8 +190,11 @@ def guide_table(options):
             continue
         default = "" if option.default is None else "`%s`" % value(option.default)
         env = "`%s`" % option.env if option.env else ""
+        what = markdown(option.description[0])
+        if option.extra:
+            what = "(%s side only: %s) %s" % (option.extra, EXTRA_USERS[option.extra], what)
         out.append("| `%s` | %s | %s | %s | `%s` | %s |" % (
-            option.name, option.type, default, env, option.variable, markdown(option.description[0])))
+            option.name, option.type, default, env, option.variable, what))
     return out
 
 

@@ -180,3 +180,45 @@ options:
     env:
       - name: CONTENTSTACK_PERSONALIZE_LIMITS
 '''
+
+    # The stack options, only for what takes them: extends_documentation_fragment adds
+    # contentstack.personalize.connection.STACK (and, for a plugin, .STACK_PLUGINS) after .connection
+    STACK = r'''
+options:
+  stack_api_key:
+    description:
+      - The API key of the Contentstack stack connected to the project, sent as the C(api_key) header of the
+        Content Management API calls (variant groups, content types, entries and their variants).
+      - Only the modules and the role that manage the stack side take it.
+      - If not set, the value of the E(CONTENTSTACK_STACK_API_KEY) environment variable is used.
+    type: str
+  cma_url:
+    description:
+      - Base URL of the Content Management API, for a custom region or a local emulator, for example
+        V(https://api.contentstack.io); without it, the CMA of O(region).
+      - The same rules as for O(api_url) apply. When O(api_url) is set, give O(cma_url) or O(region) too.
+      - If not set, the value of the E(CONTENTSTACK_CMA_URL) environment variable is used.
+    type: str
+  branch:
+    description:
+      - The stack branch of the Content Management API calls, sent as the C(branch) header.
+    type: str
+    default: main
+'''
+
+    STACK_PLUGINS = r'''
+options:
+  stack_api_key:
+    env:
+      - name: CONTENTSTACK_STACK_API_KEY
+    vars:
+      - name: personalize_stack_api_key
+  cma_url:
+    env:
+      - name: CONTENTSTACK_CMA_URL
+    vars:
+      - name: personalize_cma_url
+  branch:
+    vars:
+      - name: personalize_branch
+'''

@@ -67,8 +67,21 @@ REGIONS = {
     "gcp-na": "https://gcp-na-personalize-api.contentstack.com",
     "gcp-eu": "https://gcp-eu-personalize-api.contentstack.com",
 }
+# The Content Management API (the stack side) of each region, API reference section 11.3.
+CMA_REGIONS = {
+    "aws-na": "https://api.contentstack.io",
+    "aws-eu": "https://eu-api.contentstack.com",
+    "aws-au": "https://au-api.contentstack.com",
+    "azure-na": "https://azure-na-api.contentstack.com",
+    "azure-eu": "https://azure-eu-api.contentstack.com",
+    "gcp-na": "https://gcp-na-api.contentstack.com",
+    "gcp-eu": "https://gcp-eu-api.contentstack.com",
+}
 REGION_ALIASES = {"na": "aws-na", "us": "aws-na", "eu": "aws-eu", "au": "aws-au"}
 DEFAULT_REGION = "aws-na"
+DEFAULT_BRANCH = "main"
+# The page size the client asks the CMA for (the official CLI's); a server may answer fewer.
+CMA_PAGE_SIZE = 100
 
 DEFAULTS = {
     "validate_certs": True,
@@ -156,34 +169,37 @@ def _is_loopback(host):
         return False
 
 
-def resolve_base_url(region=None, api_url=None, allow_http=False):
-    """The base URL (no trailing slash) for ``api_url`` or ``region``; raises PersonalizeError."""
-    if api_url not in (None, ""):
-        if not isinstance(api_url, str):
-            raise PersonalizeError("api_url must be a string URL such as https://personalize-api.contentstack.com")
-        url = api_url.strip()
-        try:
-            parts = urlsplit(url)
-            port = parts.port  # raises ValueError for a bad port
-        except ValueError as exc:
-            raise PersonalizeError("api_url %r is not a valid URL: %s" % (_truncate(url, 120), exc))
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise PersonalizeError(
-                "api_url %r is not a valid URL: it needs an http:// or https:// scheme and a host, "
-                "for example https://personalize-api.contentstack.com" % _truncate(url, 120))
-        if parts.username is not None or parts.password is not None:
-            raise PersonalizeError("api_url must not contain credentials; use authtoken or oauth_token")
-        if parts.query or parts.fragment or url.endswith("?") or "#" in url:
-            raise PersonalizeError("api_url %r must not contain a query or a fragment" % _truncate(url, 120))
-        if parts.scheme.lower() == "http" and not allow_http and not _is_loopback(parts.hostname):
-            raise PersonalizeError(
-                "api_url %r uses plain http to a non-loopback host; tokens would travel unencrypted. "
-                "Use https, or set allow_http=true if you really mean it" % _truncate(url, 120))
-        host = parts.hostname
-        if ":" in host:
-            host = "[%s]" % host
-        netloc = host if port is None else "%s:%s" % (host, port)
-        return "%s://%s%s" % (parts.scheme.lower(), netloc, parts.path.rstrip("/"))
+def check_url(url, option="api_url", allow_http=False, example="https://personalize-api.contentstack.com"):
+    """``url`` (an http or https base URL given by ``option``) without a trailing slash; raises PersonalizeError."""
+    if not isinstance(url, str):
+        raise PersonalizeError("%s must be a string URL such as %s" % (option, example))
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for a bad port
+    except ValueError as exc:
+        raise PersonalizeError("%s %r is not a valid URL: %s" % (option, _truncate(url, 120), exc))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise PersonalizeError(
+            "%s %r is not a valid URL: it needs an http:// or https:// scheme and a host, "
+            "for example %s" % (option, _truncate(url, 120), example))
+    if parts.username is not None or parts.password is not None:
+        raise PersonalizeError("%s must not contain credentials; use authtoken or oauth_token" % option)
+    if parts.query or parts.fragment or url.endswith("?") or "#" in url:
+        raise PersonalizeError("%s %r must not contain a query or a fragment" % (option, _truncate(url, 120)))
+    if parts.scheme.lower() == "http" and not allow_http and not _is_loopback(parts.hostname):
+        raise PersonalizeError(
+            "%s %r uses plain http to a non-loopback host; tokens would travel unencrypted. "
+            "Use https, or set allow_http=true if you really mean it" % (option, _truncate(url, 120)))
+    host = parts.hostname
+    if ":" in host:
+        host = "[%s]" % host
+    netloc = host if port is None else "%s:%s" % (host, port)
+    return "%s://%s%s" % (parts.scheme.lower(), netloc, parts.path.rstrip("/"))
+
+
+def region_name(region):
+    """The canonical name of ``region`` (aliases resolved, default aws-na); raises PersonalizeError."""
     name = DEFAULT_REGION if region in (None, "") else str(region).strip().lower()
     name = REGION_ALIASES.get(name, name)
     if name not in REGIONS:
@@ -191,7 +207,24 @@ def resolve_base_url(region=None, api_url=None, allow_http=False):
             "unknown region %r; valid regions: %s (aliases: %s), or give api_url for a custom host"
             % (_truncate(region, 60), ", ".join(sorted(REGIONS)),
                ", ".join("%s=%s" % item for item in sorted(REGION_ALIASES.items()))))
-    return REGIONS[name]
+    return name
+
+
+def resolve_base_url(region=None, api_url=None, allow_http=False):
+    """The base URL (no trailing slash) for ``api_url`` or ``region``; raises PersonalizeError."""
+    if api_url not in (None, ""):
+        return check_url(api_url, "api_url", allow_http)
+    return REGIONS[region_name(region)]
+
+
+def resolve_cma_url(region=None, cma_url=None, api_url=None, allow_http=False):
+    """The CMA base URL (no ``/v3``): ``cma_url``, else the region's; None when ``api_url`` names a custom
+    Personalize host and neither ``cma_url`` nor ``region`` says where its CMA is. Raises PersonalizeError."""
+    if cma_url not in (None, ""):
+        return check_url(cma_url, "cma_url", allow_http, "https://api.contentstack.io")
+    if api_url not in (None, "") and region in (None, ""):
+        return None
+    return CMA_REGIONS[region_name(region)]
 
 
 def _redact(text, secrets):
@@ -232,13 +265,14 @@ class PersonalizeClient:
     def __init__(self, region=None, api_url=None, project_uid=None, authtoken=None,
                  oauth_token=None, organization_uid=None, validate_certs=True,
                  timeout=30, rate_limit=10, max_retries=6, allow_http=False,
-                 ratelimit_directory=None):
+                 stack_api_key=None, cma_url=None, branch=None, ratelimit_directory=None):
         if not HAS_REQUESTS:
             raise PersonalizeError("the Python library 'requests' is required but cannot be imported")
         self._secrets = tuple(t for t in (authtoken, oauth_token) if isinstance(t, str) and t.strip())
         try:
             self._configure(region, api_url, project_uid, authtoken, oauth_token, organization_uid,
                             validate_certs, timeout, rate_limit, max_retries, allow_http)
+            self._configure_stack(region, api_url, stack_api_key, cma_url, branch)
         except PersonalizeError as exc:
             raise PersonalizeError(self._redact(str(exc)))
         self.stats = {"calls": 0, "retries": 0, "throttled": 0}
@@ -296,6 +330,12 @@ class PersonalizeClient:
             raise PersonalizeError("max_retries must be a whole number")
         self.max_retries = int(retries)
 
+    def _configure_stack(self, region, api_url, stack_api_key, cma_url, branch):
+        """The stack side: the CMA base URL, and the defaults of ``cma``'s ``api_key`` and ``branch``."""
+        self.cma_base_url = resolve_cma_url(region, cma_url, api_url, self.allow_http)
+        self.stack_api_key = _check_header_value("stack_api_key", stack_api_key) if stack_api_key is not None else None
+        self.branch = (_check_header_value("branch", branch) if branch is not None else None) or DEFAULT_BRANCH
+
     @staticmethod
     def _number(name, value, default, minimum, exclusive=False):
         if value is None or value == "":
@@ -324,7 +364,7 @@ class PersonalizeClient:
     def _redact(self, text):
         return _redact(text, self._secrets)
 
-    def _headers(self, method, project_scoped):
+    def _headers(self, method, project_scoped, stack=None):
         headers = {
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
@@ -333,7 +373,9 @@ class PersonalizeClient:
         headers[name] = value
         if project_scoped:
             headers["x-project-uid"] = self.project_uid
-        if self.organization_uid:
+        if stack is not None:
+            headers["api_key"], headers["branch"] = stack
+        elif self.organization_uid:
             headers["organization_uid"] = self.organization_uid
         if method in ("POST", "PUT"):
             headers["Content-Type"] = "application/json"
@@ -382,6 +424,9 @@ class PersonalizeClient:
         safe_body = body
         if isinstance(body, str):
             safe_body = self._redact(body)
+        elif body is not None and self._secrets:
+            # A server may echo a token in a JSON body too (the CMA does in error texts).
+            safe_body = json.loads(self._redact(json.dumps(body)))
         exc = cls(method, path, response.status_code, self._redact(message) if message else message,
                   errors=errors, body=safe_body)
         exc.args = (self._redact(exc.args[0]),)
@@ -398,15 +443,17 @@ class PersonalizeClient:
             return text
 
     # -- the request loop ---------------------------------------------------------------
-    def request(self, method, path, body=None, query=None, project_scoped=None):
+    def request(self, method, path, body=None, query=None, project_scoped=None, stack=None):
         """Send one API call and return the parsed JSON (None for 204 / empty).
 
         ``project_scoped`` None means: True except for ``/projects`` and ``/geolocation``.
+        ``stack``: ``(api_key, branch)`` for a call to the CMA (``cma`` gives it), which goes to
+        ``cma_base_url`` with those headers and no Personalize scope.
         Each attempt is paced by the shared limiter; a failed attempt is re-sent after a back-off
         delay when ``_failure_delay`` or ``_retry_delay`` allow it, else their error is raised.
         """
         method, bare, project_scoped = self._check_call(method, path, body, project_scoped)
-        send = self._prepare(method, path, body, query, project_scoped)
+        send = self._prepare(method, path, body, query, project_scoped, stack)
         attempt = 0
         while True:
             attempt += 1
@@ -447,16 +494,17 @@ class PersonalizeClient:
             raise PersonalizeError("a GET request must not carry a body")
         return method, bare, project_scoped
 
-    def _prepare(self, method, path, body, query, project_scoped):
+    def _prepare(self, method, path, body, query, project_scoped, stack=None):
         """The arguments of ``session.request`` that every attempt of a call shares."""
-        headers = self._headers(method, project_scoped)
+        headers = self._headers(method, project_scoped, stack)
+        base_url = self.base_url if stack is None else self.cma_base_url
         data = None
         if method in ("POST", "PUT"):
             data = json.dumps({} if body is None else body, separators=(",", ":")).encode("utf-8")
         elif body is not None:
             data = json.dumps(body, separators=(",", ":")).encode("utf-8")
             headers["Content-Type"] = "application/json"
-        return {"method": method, "url": self.base_url + path, "params": dict(query) if query else None,
+        return {"method": method, "url": base_url + path, "params": dict(query) if query else None,
                 "data": data, "headers": headers}
 
     def _failure_delay(self, method, path, exc, attempt):
@@ -528,6 +576,58 @@ class PersonalizeClient:
 
     def delete(self, path, query=None, project_scoped=None):
         return self.request("DELETE", path, query=query, project_scoped=project_scoped)
+
+    # -- the Content Management API (the stack side) ------------------------------------
+    def cma(self, method, path, api_key=None, branch=None, body=None, query=None):
+        """One CMA call (``path`` starts with ``/v3``), with the ``api_key`` and ``branch`` headers
+        (default: the client's ``stack_api_key`` and ``branch``) and the client's credentials, pacing,
+        retries, errors and redaction. It counts in ``stats["calls"]`` (and the retries and 429s in
+        theirs) like any call, and in ``stats["cma_calls"]``, which exists once a CMA call was sent.
+        The pacing is the side's: the same limiter (host and organization) as its Personalize calls."""
+        stack = self._stack(method, path, api_key, branch)
+        sent = self.stats["calls"]
+        try:
+            return self.request(method, path, body=body, query=query, project_scoped=False, stack=stack)
+        finally:
+            self.stats["cma_calls"] = self.stats.get("cma_calls", 0) + self.stats["calls"] - sent
+
+    def cma_list(self, path, key, api_key=None, branch=None, query=None, page_size=CMA_PAGE_SIZE):
+        """Every item of a paginated CMA list (``key``: its member, such as ``entries``), paged with
+        ``skip``/``limit``/``include_count``: until ``count`` items came, or, when the server gives no
+        count, until a page comes back empty or shorter than the longest one seen. The server may cut
+        ``limit`` (its maximum): the next page starts after what did come, whatever the size."""
+        items, longest, count, first = [], 0, None, None
+        while True:
+            page_query = dict(query or {}, skip=len(items), limit=page_size, include_count="true")
+            body = self.cma("GET", path, api_key, branch, query=page_query)
+            page = body.get(key) if isinstance(body, dict) else None
+            if not isinstance(page, list):
+                raise PersonalizeApiError("GET", path, 200, "expected a JSON object with a %r list" % key)
+            if page and items and page[0] == first:
+                raise PersonalizeApiError("GET", path, 200, "the server ignored skip=%d (the same page again)" % len(items))
+            first = page[0] if page else None
+            items.extend(page)
+            if isinstance(body.get("count"), int) and not isinstance(body.get("count"), bool):
+                count = body["count"]
+            if not page or (count is not None and len(items) >= count):
+                return items
+            if count is None and len(page) < longest:
+                return items
+            longest = max(longest, len(page))
+
+    def _stack(self, method, path, api_key, branch):
+        """``(api_key, branch)`` of a CMA call, checked before anything is sent."""
+        if not isinstance(path, str) or not path.startswith("/v3/"):
+            raise PersonalizeError("a CMA path starts with /v3/, got %r" % _truncate(path, 80))
+        if self.cma_base_url is None:
+            raise PersonalizeError(
+                "%s %s: the Content Management API URL is unknown; give cma_url (api_url names a custom "
+                "Personalize host) or region" % (str(method).upper(), path.split("?", 1)[0]))
+        api_key = self.stack_api_key if api_key is None else _check_header_value("stack_api_key", api_key)
+        if not api_key:
+            raise PersonalizeError("%s %s needs stack_api_key" % (str(method).upper(), path.split("?", 1)[0]))
+        branch = self.branch if branch is None else (_check_header_value("branch", branch) or DEFAULT_BRANCH)
+        return api_key, branch
 
 
 def _fmt_num(value):

@@ -9,6 +9,11 @@ by ``tools/connection_options.py`` because Ansible reads them as static files, t
 ``meta/argument_specs.yml``, the ``module_defaults`` of ``playbooks/apply.yml`` and the table in
 ``docs/user-guide.md``. ``tests/unit/test_connection_drift.py`` fails when one of them drifts.
 
+An option with ``extra`` set (the stack side's ``stack_api_key``, ``cma_url`` and ``branch``) belongs
+only to what asks for its set: ``connection_argspec("stack")`` for a module, the doc fragment
+``connection.STACK``, ``complete_connection(given, extras=("stack",))``. Both sides of the migrate
+role and the user guide's table show every option.
+
 An option's paragraphs use Ansible's markup (``O()`` names another option of this table); the first
 paragraph is the summary that the role's argument spec and the user guide show.
 """
@@ -19,7 +24,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.client import DEFAULTS, PersonalizeClient
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import DEFAULT_BRANCH, DEFAULTS, PersonalizeClient
 
 # The prefix of the variable that sets an option in the playbooks and the lookup (personalize_region, ...).
 VARIABLE_PREFIX = "personalize_"
@@ -28,9 +33,10 @@ VARIABLE_PREFIX = "personalize_"
 class Option(object):
     """One connection option. ``connection=False`` marks an option that does not say where or as
     whom a call goes (``listing_cache``): it is not given to the client, has no variable, and is not
-    an input of the migrate role, which sets it itself."""
+    an input of the migrate role, which sets it itself. ``extra`` names the set of an option that only
+    the modules asking for that set take (``"stack"``); None: every module takes it."""
 
-    def __init__(self, name, kind, description, default=None, no_log=False, env=None, connection=True):
+    def __init__(self, name, kind, description, default=None, no_log=False, env=None, connection=True, extra=None):
         self.name = name
         self.type = kind
         self.description = tuple(description)
@@ -38,6 +44,7 @@ class Option(object):
         self.no_log = no_log
         self.env = env
         self.connection = connection
+        self.extra = extra
 
     @property
     def variable(self):
@@ -53,8 +60,9 @@ class Option(object):
         spec = {"type": self.type}
         if self.default is not None:
             spec["default"] = self.default
-        if self.no_log:
-            spec["no_log"] = True
+        if self.no_log or self.name.endswith("_key"):
+            # A name that looks like a secret says so either way (validate-modules' no-log-needed).
+            spec["no_log"] = self.no_log
         if self.env:
             spec["fallback"] = (env_fallback, [self.env])
         return spec
@@ -114,6 +122,19 @@ OPTIONS = (
         "Allow a plain C(http) O(api_url) to a host that is not loopback. Tokens then travel unencrypted;"
         " meant for test networks only.",
     )),
+    Option("stack_api_key", "str", env="CONTENTSTACK_STACK_API_KEY", extra="stack", description=(
+        "The API key of the Contentstack stack connected to the project, sent as the C(api_key) header of the"
+        " Content Management API calls (variant groups, content types, entries and their variants).",
+        "Only the modules and the role that manage the stack side take it.",
+    )),
+    Option("cma_url", "str", env="CONTENTSTACK_CMA_URL", extra="stack", description=(
+        "Base URL of the Content Management API, for a custom region or a local emulator, for example"
+        " V(https://api.contentstack.io); without it, the CMA of O(region).",
+        "The same rules as for O(api_url) apply. When O(api_url) is set, give O(cma_url) or O(region) too.",
+    )),
+    Option("branch", "str", default=DEFAULT_BRANCH, extra="stack", description=(
+        "The stack branch of the Content Management API calls, sent as the C(branch) header.",
+    )),
     Option("limits", "dict", connection=False, env="CONTENTSTACK_PERSONALIZE_LIMITS", description=(
         "The project's limits, when its plan has other ones than the documented defaults (100 attributes, 100"
         " events, 100 audiences, 100 experiences, 50 rules per audience, 20 variants per experience): a mapping"
@@ -136,25 +157,43 @@ OPTIONS = (
 
 BY_NAME = dict((option.name, option) for option in OPTIONS)
 
-CONNECTION_ARGSPEC = dict((option.name, option.argspec()) for option in OPTIONS)
+EXTRAS = ("stack",)
 
-# What the client takes, and what a playbook, the lookup's vars and each side of the migrate role set.
-CLIENT_OPTIONS = tuple(option.name for option in OPTIONS if option.connection)
+# Every module's connection options; ``connection_argspec(extra, ...)`` adds the sets a module asks for.
+CONNECTION_ARGSPEC = dict((option.name, option.argspec()) for option in OPTIONS if option.extra is None)
+
+# What the client takes, and what a playbook, the lookup's vars and each side of the migrate role set
+# (the stack set apart: EXTRA_OPTIONS).
+CLIENT_OPTIONS = tuple(option.name for option in OPTIONS if option.connection and option.extra is None)
+EXTRA_OPTIONS = dict((extra, tuple(o.name for o in OPTIONS if o.extra == extra)) for extra in EXTRAS)
 
 
-def complete_connection(given):
-    """Every client option of a connection mapping, those left out (or null) set to ``Option.unset``,
-    so that nothing from the CONTENTSTACK_* environment or another mapping can fill them. Other keys
-    (a project name, a label) are dropped."""
+def connection_argspec(*extras):
+    """The connection argspec of a module that also takes the options of ``extras`` (such as ``"stack"``)."""
+    return dict((option.name, option.argspec()) for option in OPTIONS if option.extra is None or option.extra in extras)
+
+
+def _names(extras):
+    for extra in extras:
+        if extra not in EXTRA_OPTIONS:
+            raise ValueError("unknown set of options %r" % (extra,))
+    return CLIENT_OPTIONS + tuple(name for extra in extras for name in EXTRA_OPTIONS[extra])
+
+
+def complete_connection(given, extras=()):
+    """Every client option of a connection mapping (and of the sets ``extras``), those left out (or null)
+    set to ``Option.unset``, so that nothing from the CONTENTSTACK_* environment or another mapping can
+    fill them. Other keys (a project name, a label) are dropped."""
     out = {}
-    for name in CLIENT_OPTIONS:
+    for name in _names(extras):
         value = given.get(name)
         out[name] = BY_NAME[name].unset if value is None else value
     return out
 
 
 def _client(values):
-    return PersonalizeClient(**dict((name, values[name]) for name in CLIENT_OPTIONS if values.get(name) is not None))
+    names = _names(EXTRAS)
+    return PersonalizeClient(**dict((name, values[name]) for name in names if values.get(name) is not None))
 
 
 def client_from_module_params(params):
@@ -169,7 +208,7 @@ def client_from_plugin(get_option):
     PersonalizeError; the plugin turns it into AnsibleError.
     """
     values = {}
-    for name in CLIENT_OPTIONS:
+    for name in _names(EXTRAS):
         try:
             values[name] = get_option(name)
         except KeyError:

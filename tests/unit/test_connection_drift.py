@@ -20,6 +20,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.client im
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GROUP = "group/contentstack.personalize.personalize"
 CONNECTION = [o for o in options.OPTIONS if o.connection]
+# Options only some modules take (an Option's ``extra``, such as the stack side's).
+EXTRA = [o.name for o in options.OPTIONS if o.extra]
 
 
 def tool():
@@ -39,27 +41,36 @@ def test_the_written_files_are_what_the_tool_writes():
 
 
 def test_argspec_follows_the_definition():
-    assert list(options.CONNECTION_ARGSPEC) == [o.name for o in options.OPTIONS]
+    assert list(options.CONNECTION_ARGSPEC) == [o.name for o in options.OPTIONS if not o.extra]
+    every = options.connection_argspec(*options.EXTRAS)
+    assert list(every) == [o.name for o in options.OPTIONS]
     for option in options.OPTIONS:
-        spec = options.CONNECTION_ARGSPEC[option.name]
+        spec = every[option.name]
         assert spec["type"] == option.type and spec.get("default") == option.default, option.name
         assert bool(spec.get("no_log")) == option.no_log, option.name
         assert (spec["fallback"][1] if "fallback" in spec else None) == ([option.env] if option.env else None)
     for module in specs.MODULES:
         argspec = specs.module_spec(module)["argument_spec"]
         assert all(argspec[name] == spec for name, spec in options.CONNECTION_ARGSPEC.items()), module
+        assert all(argspec[name] == every[name] for name in EXTRA if name in argspec), module
 
 
 def test_the_client_takes_exactly_the_connection_options():
     """What options.py hands the client (and what client.from_params lists) is the client's signature."""
     takes = set(inspect.signature(PersonalizeClient).parameters) - {"ratelimit_directory"}
-    assert set(options.CLIENT_OPTIONS) == takes
+    assert set(options.CLIENT_OPTIONS) | set(EXTRA) == takes
 
 
 def test_doc_fragment_describes_each_option_once():
     doc = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
     plugins = yaml.safe_load(ModuleDocFragment.PLUGINS)["options"]
-    assert list(doc) == [o.name for o in options.OPTIONS]
+    assert list(doc) == [o.name for o in options.OPTIONS if not o.extra]
+    for extra in options.EXTRAS:
+        more = yaml.safe_load(getattr(ModuleDocFragment, extra.upper()))["options"]
+        assert list(more) == list(options.EXTRA_OPTIONS[extra]) and not set(more) & set(doc), extra
+        doc.update(more)
+        plugins.update(yaml.safe_load(getattr(ModuleDocFragment, extra.upper() + "_PLUGINS"))["options"])
+    assert sorted(doc) == sorted(o.name for o in options.OPTIONS)
     for option in options.OPTIONS:
         entry = doc[option.name]
         assert (entry["type"], entry.get("default")) == (option.type, option.default), option.name
@@ -99,7 +110,7 @@ def test_each_side_of_the_role_takes_every_connection_option():
             assert other not in " ".join(entry["description"])
         assert "listing_cache" not in given, "the role sets listing_cache itself"
     assert spec["migrate_source"]["options"]["project_uid"]["required"] is True
-    extra = set(spec["migrate_destination"]["options"]) - set(options.CLIENT_OPTIONS)
+    extra = set(spec["migrate_destination"]["options"]) - set(options.CLIENT_OPTIONS) - set(EXTRA)
     assert extra == {"project_name", "project_description"}
 
 
@@ -117,7 +128,7 @@ def test_the_role_completes_each_side_and_writes_under_the_destination_alone():
 def test_apply_sets_every_connection_option_from_its_variable():
     play = load("playbooks/apply.yml")[0]
     defaults = play["module_defaults"][GROUP]
-    assert defaults == dict((o.name, "{{ %s | default(omit) }}" % o.variable) for o in CONNECTION)
+    assert defaults == dict((o.name, "{{ %s | default(omit) }}" % o.variable) for o in CONNECTION if not o.extra)
 
 
 def test_export_leaves_the_connection_to_the_lookup():
