@@ -104,7 +104,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_stack import pending
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC, client_from_module_params
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params, connection_argspec
 from ansible_collections.contentstack.personalize.plugins.module_utils.validate import known_fields
 
 display = Display()
@@ -174,7 +174,7 @@ def read_side(side):
                      for g in client.cma_list("/v3/variant_groups", "variant_groups")]
     _entries(client, side, out)
     stats = [client.stats] + ([other.stats] if other is not client else [])
-    out["api_calls"] = dict((k, sum(s.get(k, 0) for s in stats)) for k in ("calls", "retries", "throttled"))
+    out["api_calls"] = dict((k, sum(s.get(k, 0) for s in stats)) for k in ("calls", "cma_calls", "retries", "throttled"))
     return out
 
 
@@ -205,7 +205,7 @@ class LookupModule(LookupBase):
             raise AnsibleError("personalize_stack: sides must be a list of mappings")
         try:
             for pos, side in enumerate(sides, 1):
-                known_fields(side, tuple(CONNECTION_ARGSPEC) + READ_KEYS, "sides[%d]" % pos, "option")
+                known_fields(side, tuple(connection_argspec("stack")) + READ_KEYS, "sides[%d]" % pos, "option")
         except PersonalizeError as exc:
             raise AnsibleError("personalize_stack: %s" % exc)
         out = []
