@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: personalize_stack
 short_description: Read the stack side of Personalize projects, or wait for their variant groups
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads, through the Content Management API, what the stack connected to a Personalize project holds
     for it, with one list call per kind and page: the stack (its organization and master locale), its
