@@ -55,13 +55,9 @@ options:
     type: dict
     default: {}
   timeout:
-    description: For the term V(wait), the seconds to wait at most.
+    description: For the term V(wait), the seconds to wait at most (the polls grow from 1 s to 10 s apart).
     type: int
     default: 120
-  interval:
-    description: For the term V(wait), the seconds between two polls.
-    type: float
-    default: 2
 notes:
   - Errors never contain a token.
 requirements:
@@ -90,28 +86,29 @@ _list:
       C(groups) (C(uid), C(name), C(experience_uid), C(content_types)), C(entries) (content type to entry
       uids), C(entry_variants) (C(content_type), C(entry), C(locale), C(variant), C(fields), C(change_set))
       and C(api_calls).
-    - For V(wait), one mapping with C(pending) (the experiences still without group or variants),
-      C(experiences) (the raw experiences as last read), C(waited) (seconds) and C(api_calls).
+    - For V(wait), one mapping with C(pending) (None, or the message naming the experiences still without
+      their group or CMS variants when the time was up) and C(api_calls).
   type: list
   elements: dict
 """
-
-import time
 
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
-from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_stack import pending
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params, connection_argspec
+from ansible_collections.contentstack.personalize.plugins.module_utils.stack import (
+    Stack,
+    entry_variant_state,
+    linked_types,
+    wait_for_cms,
+)
 from ansible_collections.contentstack.personalize.plugins.module_utils.validate import known_fields
 
 display = Display()
 READ_KEYS = ("label", "content_types", "entries", "locales", "entry_variants")
-# What an entry variant carries besides its changed fields (the CMA's system keys).
-SYSTEM_KEYS = frozenset(("uid", "title", "locale", "_version", "_variant", "_metadata", "tags", "ACL", "_in_progress",
-                         "created_at", "updated_at", "created_by", "updated_by", "publish_details", "_rules"))
+CALL_COUNTS = ("calls", "cma_calls", "retries", "throttled")
 
 
 def _connection(side):
@@ -119,78 +116,80 @@ def _connection(side):
 
 
 def _project(client, side, stack):
-    """The project as its organization lists it: whether it is there, and its connected stack."""
+    """The project as its organization lists it (one ``GET /projects``, with the stack's organization
+    when the side names none): whether it is there, and its connected stack."""
     if not side.get("organization_uid"):
         client = client_from_module_params(dict(_connection(side), organization_uid=stack.get("org_uid")))
     uid = str(side.get("project_uid") or "").strip().lower()
-    found = [p for p in client.get("/projects") or [] if str(p.get("uid")).lower() == uid]
+    found = [p for p in client.get("/projects") or [] if str(p.get("uid")).lower() == uid] if uid else []
     return {"uid": uid, "found": bool(found), "connected_stack_api_key": found[0].get("connectedStackApiKey") if found else None}, client
 
 
-def _entry_variant(ct, entry, locale, raw):
-    variant = raw.get("_variant") or {}
-    fields = dict((k, v) for k, v in raw.items() if k not in SYSTEM_KEYS)
-    change_set = list(variant.get("_change_set") or [])
-    if "title" in change_set:
-        fields["title"] = raw.get("title")
-    return {"content_type": ct, "entry": entry, "locale": locale, "variant": variant.get("_uid"),
-            "fields": fields, "change_set": change_set}
-
-
-def _entries(client, side, out):
+def _entries(stack, side, out):
     """The entries of the content types to read, and their variants when asked."""
     have = set(out["content_types"])
     wanted = side.get("content_types")
     if wanted is None:
         wanted = sorted(set(ct for g in out["groups"] for ct in g["content_types"]))
-    locales = side.get("locales") or [out["stack"].get("master_locale")]
+    master = out["stack"].get("master_locale")
     only = side.get("entries")
     for ct in [c for c in wanted if c in have]:
-        listed = client.cma_list("/v3/content_types/%s/entries" % ct, "entries", query={"locale": out["stack"].get("master_locale")})
-        out["entries"][ct] = [e.get("uid") for e in listed]
+        out["entries"][ct] = [e.get("uid") for e in stack.entries(ct, master)]
         if not side.get("entry_variants"):
             continue
         for entry in out["entries"][ct]:
             if only is not None and entry not in (only.get(ct) or []):
                 continue
-            for locale in locales:
-                path = "/v3/content_types/%s/entries/%s/variants" % (ct, entry)
-                out["entry_variants"].extend(_entry_variant(ct, entry, locale, raw)
-                                             for raw in client.cma_list(path, "entries", query={"locale": locale}))
+            for locale in side.get("locales") or [master]:
+                for uid, raw in sorted(stack.entry_variants(ct, entry, locale).items()):
+                    state = entry_variant_state(raw)
+                    out["entry_variants"].append({"content_type": ct, "entry": entry, "locale": locale, "variant": uid,
+                                                  "fields": state["fields"], "change_set": state["change_set"]})
 
 
 def read_side(side):
     """One side's stack read (see RETURN). Raises PersonalizeError."""
     client = client_from_module_params(_connection(side))
-    stack = (client.cma("GET", "/v3/stacks") or {}).get("stack") or {}
-    project, other = _project(client, side, stack)
-    out = {"stack": dict((k, stack.get(k)) for k in ("api_key", "name", "org_uid", "master_locale")),
-           "branch": side.get("branch") or "main", "project": project, "entries": {}, "entry_variants": []}
-    out["locales"] = [loc.get("code") for loc in (client.cma("GET", "/v3/locales") or {}).get("locales") or []]
-    out["content_types"] = [ct.get("uid") for ct in client.cma_list("/v3/content_types", "content_types")]
+    stack = Stack(client)
+    info = stack.info()
+    project, other = _project(client, side, info)
+    out = {"stack": dict((k, info.get(k)) for k in ("api_key", "name", "org_uid")), "branch": stack.branch,
+           "project": project, "entries": {}, "entry_variants": []}
+    out["stack"]["master_locale"] = stack.master_locale()
+    out["locales"] = [loc.get("code") for loc in stack.locales()]
+    out["content_types"] = [ct.get("uid") for ct in stack.content_types()]
     out["groups"] = [{"uid": g.get("uid"), "name": g.get("name"),
                       "experience_uid": (g.get("personalize_metadata") or {}).get("experience_uid"),
-                      "content_types": [c.get("uid") for c in g.get("content_types") or [] if c.get("status", "linked") == "linked"]}
-                     for g in client.cma_list("/v3/variant_groups", "variant_groups")]
-    _entries(client, side, out)
+                      "content_types": linked_types(g)} for g in stack.groups()]
+    _entries(stack, side, out)
     stats = [client.stats] + ([other.stats] if other is not client else [])
-    out["api_calls"] = dict((k, sum(s.get(k, 0) for s in stats)) for k in ("calls", "cma_calls", "retries", "throttled"))
+    out["api_calls"] = dict((k, sum(s.get(k, 0) for s in stats)) for k in CALL_COUNTS)
     return out
 
 
-def wait_side(side, wait_for, timeout, interval):
-    """Polls the project's experiences until none of ``wait_for`` is pending, or ``timeout``."""
+def wait_side(side, wait_for, timeout):
+    """Waits until each experience named in ``wait_for`` has its group and the CMS variants of its
+    shortUids, for ``timeout`` seconds at most, a progress line per pause. ``pending`` is the
+    error naming the experiences still without them (None when none)."""
     client = client_from_module_params(_connection(side))
-    started = time.time()
-    while True:
-        experiences = client.get("/experiences") or []
-        left = pending(experiences, wait_for)
-        waited = round(time.time() - started, 1)
-        if not left or waited >= timeout:
-            return {"pending": left, "experiences": experiences, "waited": waited, "api_calls": dict(client.stats)}
-        display.display("stack: waiting for the variant groups of %d of %d experiences (%s), %.0f s of %d s" % (
-            len(left), len([n for n in wait_for if wait_for[n]]), ", ".join(left), waited, timeout))
-        time.sleep(max(0.1, min(interval, timeout - waited)))
+    listing = client.get("/experiences") or []
+    uids = dict((x.get("name"), x.get("uid")) for x in listing)
+    needed = dict((uids[name], shorts) for name, shorts in wait_for.items() if shorts and name in uids)
+    missing = [name for name, shorts in wait_for.items() if shorts and name not in uids]
+
+    def progress(names, waited):
+        display.display("stack: waiting for the variant groups of %d of %d experiences (%s), %d s of %d s" % (
+            len(names), len(needed), ", ".join(names), waited, timeout))
+
+    out = {"pending": None, "api_calls": None}
+    try:
+        if missing:
+            raise PersonalizeError("the destination has no experience %s" % ", ".join(repr(n) for n in missing))
+        wait_for_cms(client, sorted(needed), timeout, progress=progress, needed=needed, experiences=listing)
+    except PersonalizeError as exc:
+        out["pending"] = str(exc)
+    out["api_calls"] = dict((k, client.stats.get(k, 0)) for k in CALL_COUNTS)
+    return out
 
 
 class LookupModule(LookupBase):
@@ -213,7 +212,7 @@ class LookupModule(LookupBase):
             label = side.get("label") or "side %d" % pos
             try:
                 if terms == ["wait"]:
-                    out.append(wait_side(side, self.get_option("wait_for"), self.get_option("timeout"), self.get_option("interval")))
+                    out.append(wait_side(side, self.get_option("wait_for"), self.get_option("timeout")))
                 else:
                     out.append(read_side(side))
             except PersonalizeError as exc:

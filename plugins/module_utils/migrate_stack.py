@@ -26,22 +26,13 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.contentstack.personalize.plugins.module_utils.stack import cms_of, cms_ready, entry_variant_changed
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import live_and_draft
 
 ENTRY_VARIANT_CHANGES = ("create", "update", "unchanged")
 
 
 # -- what the raw Personalize exports say about the CMS side --------------------------------
-def cms_of(experience):
-    """(group uid or None, {variant shortUid: CMS variant uid}) of a raw experience's ``_cms``;
-    ``variantGroup`` may be a uid or an object with one."""
-    cms = experience.get("_cms") or {}
-    group = cms.get("variantGroup")
-    if isinstance(group, dict):
-        group = group.get("uid")
-    return group or None, dict((str(k), v) for k, v in (cms.get("variants") or {}).items() if v)
-
-
 def variant_names(raw_export):
     """{experience uid: {variant shortUid: variant name}} from a raw export's versions: the live and
     draft versions first, then the archived ones for shortUids only they hold."""
@@ -194,8 +185,7 @@ def entry_variant_change(item, existing):
     the source's (the change set in any order)."""
     if existing is None:
         return "create"
-    same = existing.get("fields") == item["fields"] and sorted(existing.get("change_set") or []) == sorted(item["change_set"])
-    return "unchanged" if same else "update"
+    return "update" if entry_variant_changed(existing, item) else "unchanged"
 
 
 def _label(item):
@@ -296,15 +286,8 @@ def pending(experiences, wanted):
     """The names of the experiences (raw, of the destination) whose group or CMS variants
     Personalize has not made yet; ``wanted`` maps a name to the shortUids it must have (an
     experience without variants gets no group, so it is never waited for)."""
-    out = []
     by_name = dict((e.get("name"), e) for e in experiences or [])
-    for name in sorted(wanted):
-        if not wanted[name]:
-            continue
-        group, variants = cms_of(by_name.get(name) or {})
-        if not group or any(short not in variants for short in wanted[name]):
-            out.append(name)
-    return out
+    return [name for name in sorted(wanted) if wanted[name] and not cms_ready(by_name.get(name), wanted[name])]
 
 
 # -- after the writes ---------------------------------------------------------------------
