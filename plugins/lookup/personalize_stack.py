@@ -12,7 +12,7 @@ short_description: Read the stack side of Personalize projects, or wait for thei
 version_added: 0.1.0
 description:
   - Reads, through the Content Management API, what the stack connected to a Personalize project holds
-    for it, with one list call per kind and page: the stack (its organization and master locale), its
+    for it, with one list call per kind and page, the stack (its organization and master locale), its
     locales, content types and variant groups (with their linked content types), the entries of some
     content types and, when asked, their entry variants per locale. It also lists the organization's
     Personalize projects once, to say which stack the project is connected to.

@@ -412,7 +412,7 @@ def with_plan(plan, src_raw, dst_raw, src_stack, dst_stack, opts):
     out = dict(plan)
     errors = list(opts.get("errors") or [])
     stack = off()
-    if opts.get("on") and not plan.get("errors"):
+    if opts.get("on"):
         errors += _read_errors(src_stack, dst_stack)
         if not errors:
             stack = build(plan, src_raw, dst_raw, src_stack, dst_stack, opts)
