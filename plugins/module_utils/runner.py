@@ -14,7 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import duplicates, engine, priority, projects, results, version_writes
+from ansible_collections.contentstack.personalize.plugins.module_utils import (
+    duplicates, engine, priority, projects, results, stack_writes, version_writes)
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import ProjectListings
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
@@ -43,13 +44,16 @@ def _open_project(params, client, check_mode):
 class Module:
     """What a module manages (``kind``, and the field naming one item, ``identity``) and how:
     ``open_listings(params, client, check_mode)`` gives the listings, ``execute(listings, task)``
-    plans, writes and gives the result."""
+    plans, writes and gives the result. ``items``: the option of its list form; ``extras``: the sets
+    of connection options it takes besides every module's (``options.connection_argspec``)."""
 
-    def __init__(self, kind, identity, execute, open_listings=_open_project):
+    def __init__(self, kind, identity, execute, open_listings=_open_project, items="items", extras=()):
         self.kind = kind
         self.identity = identity
         self.execute = execute
         self.open_listings = open_listings
+        self.items = items
+        self.extras = extras
 
 
 def _declared(kind_name, execute=engine.execute, open_listings=_open_project):
@@ -65,6 +69,10 @@ MODULES = {
     "personalize_priority": Module("priority", None, priority.execute),
     "personalize_project": _declared("project", projects.execute, projects.open_listings),
     "personalize_duplicates": Module("duplicates", None, duplicates.execute),
+    "personalize_variant_group": Module("variant_group", "experience", stack_writes.execute_groups,
+                                        items="variant_groups", extras=("stack",)),
+    "personalize_entry_variant": Module("entry_variant", "id", stack_writes.execute_entry_variants,
+                                        items="entry_variants", extras=("stack",)),
 }
 
 
@@ -78,7 +86,7 @@ class Task:
         self.params = params
         self.check_mode = check_mode
         self.diff = diff
-        self.many = params.get("items") is not None
+        self.many = params.get(module.items) is not None
 
     @property
     def items(self):

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import connection_argspec
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import MODULES
 
 _STATE = dict(type="str", choices=["present", "absent"], default="present")
@@ -82,6 +82,35 @@ _SPECS = {
             repair=dict(type="bool", default=False),
         ),
     ),
+    # The stack side (module_utils/stack_writes.py): one item or a list.
+    "personalize_variant_group": dict(
+        argument_spec=dict(
+            experience=dict(type="str"),
+            content_types=dict(type="list", elements="str"),
+            state=_STATE,
+            exact=dict(type="bool", default=False),
+            variant_groups=dict(type="list", elements="dict"),
+            wait_timeout=dict(type="int", default=120),
+        ),
+        mutually_exclusive=[["experience", "variant_groups"]],
+        required_one_of=[["experience", "variant_groups"]],
+    ),
+    "personalize_entry_variant": dict(
+        argument_spec=dict(
+            content_type=dict(type="str"),
+            entry=dict(type="str"),
+            locale=dict(type="str"),
+            experience=dict(type="str"),
+            variant=dict(type="str"),
+            fields=dict(type="dict"),
+            change_set=dict(type="list", elements="str"),
+            state=_STATE,
+            entry_variants=dict(type="list", elements="dict"),
+            wait_timeout=dict(type="int", default=120),
+        ),
+        mutually_exclusive=[["entry", "entry_variants"]],
+        required_one_of=[["entry", "entry_variants"]],
+    ),
     # Organization scoped: one project per task, no list form.
     "personalize_project": dict(
         argument_spec=dict(
@@ -107,5 +136,5 @@ def module_spec(module_name):
     if identity is not None and "items" in spec["argument_spec"]:
         spec["mutually_exclusive"] = [[identity, "items"]]
         spec["required_one_of"] = [[identity, "items"]]
-    spec["argument_spec"].update(copy.deepcopy(CONNECTION_ARGSPEC))
+    spec["argument_spec"].update(copy.deepcopy(connection_argspec(*MODULES[module_name].extras)))
     return spec

@@ -243,12 +243,21 @@ class Stack:
                 out[xuid] = group
         return out
 
-    def group_of(self, experience):
+    def has_groups(self):
+        """True once the full list of groups was read (and is kept)."""
+        return "groups" in self._lists
+
+    def forget_groups(self):
+        """The next reader lists the groups again (after a wait for new ones)."""
+        self._lists.pop("groups", None)
+
+    def group_of(self, experience, full=False):
         """The group of an experience (a Personalize object): by the uid its ``_cms`` gives, else by
-        ``experience_uid``; None when there is none yet. Uses the full list when it was read."""
+        ``experience_uid``; None when there is none yet. One filtered call, or, with ``full`` or once it
+        was read, the full list."""
         uid, _variants = cms_of(experience)
-        if "groups" in self._lists:
-            by_uid = dict((g.get("uid"), g) for g in self._lists["groups"])
+        if full or self.has_groups():
+            by_uid = dict((g.get("uid"), g) for g in self.groups())
             return by_uid.get(uid) or self.groups_by_experience().get(experience.get("uid"))
         found = self.cma("GET", "/v3/variant_groups",
                          query={"experience_uid": experience.get("uid"), "include_variant_info": "true"})

@@ -439,6 +439,24 @@ ROWS_stack = [
 
 
 TABLE += ROWS_stack
+# --- the stack-side modules: refused before the stack is read (tests/integration/test_module_*variant*.py
+# have the refusals that need a stack)
+ROWS_stcore = [
+    ("variant group unknown field", "module", ("personalize_variant_group", {"variant_groups": [
+        {"experience": "Seg", "content_types": ["home_page"], "colour": "red"}]}), ["variant_groups[0]", "colour"], None),
+    ("variant group content types not a list", "module", ("personalize_variant_group", {"variant_groups": [
+        {"experience": "Seg", "content_types": "home_page"}]}), ["variant_groups[0]", "content_types", "list"], None),
+    ("variant group exact with absent", "module", ("personalize_variant_group", {
+        "experience": "Seg", "content_types": ["home_page"], "exact": True, "state": "absent"}),
+     ["experience 'Seg'", "exact", "present"], None),
+    ("entry variant without its variant", "module", ("personalize_entry_variant", {"entry_variants": [
+        {"content_type": "home_page", "entry": "blt5ce0000000000000", "experience": "Seg"}]}),
+     ["entry_variants[0]", "variant"], None),
+    ("entry variant unknown state", "module", ("personalize_entry_variant", {"entry_variants": [
+        {"content_type": "home_page", "entry": "blt5ce0000000000000", "experience": "Seg", "variant": "V",
+         "state": "gone"}]}), ["entry_variants[0]", "experience 'Seg'", "state", "gone"], None),
+]
+TABLE += ROWS_stcore
 
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 

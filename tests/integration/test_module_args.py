@@ -17,7 +17,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.specs imp
 FIVE = ("personalize_attribute", "personalize_event", "personalize_audience",
         "personalize_experience", "personalize_version")
 # Modules whose documented options are checked against the argspec, and rendered as text.
-DOCUMENTED = FIVE + ("personalize_project",)
+DOCUMENTED = FIVE + ("personalize_project", "personalize_variant_group", "personalize_entry_variant")
 
 
 def run_main(name, args, capsys):
@@ -140,6 +140,7 @@ def test_documented_options_match_the_argspec(name):
     doc = _doc(name)
     options = dict(doc.get("options") or {})
     fragments = {"contentstack.personalize.connection": connection.ModuleDocFragment.DOCUMENTATION,
+                 "contentstack.personalize.connection.STACK": connection.ModuleDocFragment.STACK,
                  "contentstack.personalize.resource": resource.ModuleDocFragment.DOCUMENTATION}
     for fragment in doc.get("extends_documentation_fragment") or []:
         options.update(yaml.safe_load(fragments[fragment])["options"])
