@@ -23,6 +23,7 @@ Modes:  rate10     emulators enforce 10 requests/s per organization, the client 
     python benchmarks/run.py --breakdown           # everything (about 8 minutes)
     python benchmarks/run.py --sizes L --modes rate10
     python benchmarks/run.py --quick               # S, unlimited (the smoke test in make test)
+    python benchmarks/run.py --stack               # the stack phase's CMA calls (benchmarks/stack.py)
 
 Exit status: 0 when every ansible-playbook run succeeded and every re-run wrote nothing.
 Timings are measurements, never checked: machines are noisy.
@@ -591,7 +592,12 @@ def main(argv=None):
                         help="also keep the request logs, timelines and ansible output (tokens redacted)")
     parser.add_argument("--breakdown", action="store_true", help="print calls and seconds per task")
     parser.add_argument("--render", metavar="JSON", help="print the tables of an earlier results file and exit")
+    parser.add_argument("--stack", action="store_true", help="only the stack phase's CMA calls against their minimum "
+                        "(benchmarks/stack.py)")
     args = parser.parse_args(argv)
+    if args.stack:
+        import stack  # pylint: disable=import-outside-toplevel
+        return stack.stack_main(args.out)
     if args.render:
         data = json.loads(pathlib.Path(args.render).read_text())
         floors = floors_table(data["rows"])

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import migrate, migrate_role
+from ansible_collections.contentstack.personalize.plugins.module_utils import migrate, migrate_role, migrate_stack
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import complete_connection
 
 
 def _plain(value):
@@ -143,6 +144,43 @@ def migrate_report(results, plan, **context):
     return _plain(migrate_role.report(results, plan, _plain(context)))
 
 
+@_guard
+def migrate_stack_settings(inputs):
+    """The stack phase's settings from the typed role inputs: on or off, what it copies, the entry uid
+    map loaded, and the errors naming each variable (see module_utils/migrate_stack.py)."""
+    return migrate_stack.settings(inputs, migrate_role.SIDES)
+
+
+@_guard
+def migrate_stack_side(side, label, settings, source_stack=None):
+    """A side's complete connection with its stack options (``_migrate_in.source`` or ``.destination``)
+    and what the personalize_stack lookup is to read of it: the source's groups, entries and entry
+    variants; of the destination, given ``source_stack``, the content types linked in the source and
+    the variants of the mapped entries."""
+    out = complete_connection(side, extras=("stack",))
+    out.update(migrate_stack.reads(settings, source_stack), label=label)
+    return out
+
+
+@_guard
+def migrate_stack_plan(plan, source_raw, dest_raw, source_stack, dest_stack, settings, allow_skips=False, prune=False,
+                       destination_missing=False):
+    """The Personalize plan with its stack phase under ``stack`` (links, entry variants, their changes,
+    what to wait for), the stack's errors and skips added to the plan's (see module_utils/migrate_stack.py)."""
+    return migrate_stack.with_plan(plan, source_raw, dest_raw, source_stack, dest_stack, dict(
+        settings, allow_skips=allow_skips, prune=prune, destination_missing=destination_missing))
+
+
+@_picking
+def migrate_stack_result(plan, source_raw=None, dest_raw=None, dest_stack=None, links=None, entry_variants=None, calls=None,
+                         check_mode=False):
+    """After the stack phase: ``variant_groups`` and ``cms_variants`` (source uid -> destination uid),
+    ``problems`` (verify's lines of the stack side; none in check mode) and ``report`` (the ``stack``
+    section of report.json)."""
+    return _plain(migrate_stack.result(_plain(plan.get("stack") or migrate_stack.off()), _plain(source_raw), _plain(dest_raw),
+                                       _plain(dest_stack), links, entry_variants, _plain(calls), bool(check_mode)))
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -157,4 +195,8 @@ class FilterModule(object):
             "migrate_progress": migrate_progress,
             "migrate_loaded": migrate_loaded,
             "migrate_report": migrate_report,
+            "migrate_stack_settings": migrate_stack_settings,
+            "migrate_stack_side": migrate_stack_side,
+            "migrate_stack_plan": migrate_stack_plan,
+            "migrate_stack_result": migrate_stack_result,
         }

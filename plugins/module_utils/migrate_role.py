@@ -30,6 +30,7 @@ from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import resolve_base_url
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_stack import check_lines
 
 SIDES = ("source", "destination")
 LOAD_KINDS = ("attributes", "events", "audiences", "experiences", "versions")
@@ -268,7 +269,7 @@ def _prune_line(plan, priority_result=None, prune=False):
 
 
 PROGRESS = {"extract": _extract_line, "validate": _validate_line, "notes": _notes_lines,
-            "project": _project_lines, "versions": _versions_line, "prune": _prune_line}
+            "project": _project_lines, "versions": _versions_line, "prune": _prune_line, "stack": check_lines}
 
 
 def progress(value, phase, **kwargs):
@@ -350,6 +351,8 @@ def report(results, plan, context):
         "verify": "skipped in check mode" if context.get("check_mode") else (problems or "ok"),
         "seconds": round(time.time() - float(context.get("started") or time.time()), 2),
     }
+    if context.get("stack"):
+        out["stack"] = context["stack"]
     return {"report": out, "summary": _summary(out)}
 
 
@@ -367,4 +370,15 @@ def _summary(out):
             sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both)),
         "skipped: %d; verify: %s; %s s" % (len(out["skipped"]), out["verify"] if isinstance(out["verify"], str) else "FAILED",
                                            out["seconds"]),
-    ]
+    ] + _stack_summary(out.get("stack"))
+
+
+def _stack_summary(stack):
+    """The stack phase's summary line, when it ran."""
+    if not stack:
+        return []
+    evs, calls = stack["entry_variants"], stack["cma_calls"]
+    return ["stack: %d variant groups linked; entry variants: %d created, %d updated, %d unchanged, %d skipped; "
+            "stack phase calls: destination %d, source %d" % (
+                stack["groups_linked"], evs["created"], evs["updated"], evs["unchanged"], evs["skipped"],
+                calls.get("destination", {}).get("calls", 0), calls.get("source", {}).get("calls", 0))]

@@ -23,6 +23,7 @@ from conftest import DEST, ROOT, SOURCE, WRITE_METHODS
 from emulator.harness import NOBODY_TOKEN
 from modhelp import assert_ok, dest, failing, play, task
 from reliability.copyrun import MIGRATE, Pair, copy_vars, run_playbook
+from stackhelp import STAGING_STACK, with_stacks
 
 LOOKUP = "contentstack.personalize.personalize_export"
 BAD_TOKEN = "csat-not-a-token-0000"
@@ -413,6 +414,31 @@ def hold_lock(destination):
 
 
 TABLE += ROWS_lock
+# --- the stack phase (both sides name a stack; "_stack" seeds both emulators with the stacks, see with_stacks)
+ROWS_stack = [
+    ("role stack destination connected to another stack", "role",
+     {"_stack": "connected", "migrate_destination": {"stack_api_key": STAGING_STACK}},
+     ["is connected to another stack (blt3c9d1e7f5a2b4c68)", STAGING_STACK], "Validate |"),
+    ("role stack destination connected to none", "role", {"_stack": "unconnected"},
+     ["6650a1b2c3d4e5f602000001 is connected to no stack", "blt3c9d1e7f5a2b4c68"], "Validate |"),
+    ("role stack content type missing in the destination", "role", {"_stack": "staging"},
+     ["content type(s) shipping_notice linked in the source stack are missing in the destination stack", "Free Shipping"],
+     "Validate |"),
+    ("role stack entry missing without allow_skips", "role",
+     {"_stack": "connected", "migrate_entry_variants": True, "migrate_allow_skips": False},
+     ["entry blt5ce0000000000000 of content type home_page has variants", "the destination stack has no entry"], "Validate |"),
+    ("role stack entry uid map not a JSON object", "role",
+     {"_stack": "connected", "migrate_entry_variants": True,
+      "migrate_entry_uid_map": str(ROOT / "tests" / "unit" / "fixtures" / "entry-uid-map-not-an-object.json")},
+     ["migrate_entry_uid_map", "entry-uid-map-not-an-object.json must be a JSON object of strings", "got list"], "Validate |"),
+    ("role stack unknown branch", "role", {"_stack": "connected", "migrate_destination": {"branch": "nosuch"}},
+     ["cannot read the destination stack", "branch"], "Validate |"),
+    ("role stack entry variants without stacks", "role", {"migrate_entry_variants": True},
+     ["migrate_entry_variants needs a stack on both sides", "stack_api_key"], "Validate |"),
+]
+
+
+TABLE += ROWS_stack
 # --- the stack-side modules: refused before the stack is read (tests/integration/test_module_*variant*.py
 # have the refusals that need a stack)
 ROWS_stcore = [
@@ -584,6 +610,8 @@ def test_role_rows(tmp_path, row):
         if change.get("_source_seed") == "dangling-audience":
             pair.source.reset(dangling_seed())
         variables = copy_vars(pair, tmp_path / "report")
+        if change.get("_stack"):
+            variables = with_stacks(pair, change["_stack"], variables)
         release = hold_lock(variables["migrate_destination"]) if change.get("_lock") == "held" else None
         for key, value in change.items():
             if key.startswith("_"):

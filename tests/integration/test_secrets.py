@@ -99,3 +99,26 @@ def test_a_write_to_the_source_fails_every_pair_based_test(tmp_path):
                                          method="POST", headers={"authtoken": SOURCE_TOKEN,
                                                                  "x-project-uid": SOURCE_PROJECT})
             urllib.request.urlopen(req, timeout=10).read()
+
+
+def test_no_token_in_a_copy_with_the_stack_phase_at_vvvv(tmp_path):
+    """The stack phase's CMA calls (reads, the wait, links, entry variants, verify's re-read) at -vvvv
+    with --diff, and a stack read that fails (an unknown branch): no token anywhere."""
+    from stackhelp import with_stacks
+
+    texts = {}
+    with Pair(tmp_path, rate_limit=0) as pair:
+        report = tmp_path / "report"
+        variables = with_stacks(pair, "connected", copy_vars(pair, report, migrate_entry_variants=True, migrate_entry_uid_map=str(
+            pathlib.Path(__file__).resolve().parents[1] / "emulator" / "seeds" / "retail-entry-uid-map.json")))
+        ok = run_playbook(tmp_path / "stack", MIGRATE, variables, args=("-vvvv", "--diff"))
+        assert ok.rc == 0, ok.stdout[-3000:]
+        assert [e for e in pair.dest.log() if e.get("api") == "cma" and e["method"] == "PUT"], "the CMA was written"
+        texts.update({"stack stdout": ok.stdout, "stack stderr": ok.stderr})
+        texts.update(("stack " + k, v) for k, v in files(report).items())
+        variables["migrate_destination"]["branch"] = "nosuch"
+        bad = run_playbook(tmp_path / "branch", MIGRATE, variables, args=("-vvvv",))
+        assert bad.rc != 0 and "cannot read the destination stack" in bad.failure(), bad.failure()
+        texts.update({"branch stdout": bad.stdout, "branch stderr": bad.stderr})
+    assert DEST_TOKEN in (tmp_path / "stack" / "run-vars.json").read_text()
+    assert scan(texts) == {}
