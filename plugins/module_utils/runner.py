@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import duplicates, engine, priority, projects, results, version_writes
+from ansible_collections.contentstack.personalize.plugins.module_utils import duplicates, engine, info, priority, projects, results, version_writes
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import ProjectListings
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
@@ -65,6 +65,7 @@ MODULES = {
     "personalize_priority": Module("priority", None, priority.execute),
     "personalize_project": _declared("project", projects.execute, projects.open_listings),
     "personalize_duplicates": Module("duplicates", None, duplicates.execute),
+    "personalize_info": Module("info", None, info.execute),
 }
 
 

@@ -82,6 +82,15 @@ _SPECS = {
             repair=dict(type="bool", default=False),
         ),
     ),
+    # The export lookup's read as a module result (module_utils/info.py).
+    "personalize_info": dict(
+        argument_spec=dict(
+            kinds=dict(type="list", elements="str", default=["all"],
+                       choices=["all", "attributes", "events", "audiences", "experiences", "versions", "priority"]),
+            portable=dict(type="bool", default=True),
+            versions=dict(type="bool", default=True),
+        ),
+    ),
     # Organization scoped: one project per task, no list form.
     "personalize_project": dict(
         argument_spec=dict(
