@@ -171,15 +171,17 @@ def endpoints(source, destination, found=None):
     connection is invalid, the source alone when the destination cannot or
     need not be read), and ``found_calls`` (what looking the project up cost)."""
     found = found or {}
+    # The look-up task does not fail (failed_when: false): a failed look-up is a result without a uid.
+    failed = bool(found.get("failed") or (found.get("msg") and not found.get("skipped") and "uid" not in found))
     out = {"errors": [], "same_project": False, "found_calls": found.get("api_calls") or dict(NO_CALLS),
-           "destination_missing": not found.get("failed") and not found.get("skipped") and found.get("uid", "") is None}
+           "destination_missing": not failed and not found.get("skipped") and found.get("uid", "") is None}
     for side, connection in zip(SIDES, (source, destination)):
         try:
             out[side] = endpoint(connection)
         except PersonalizeError as exc:
             out[side] = None
             out["errors"].append("invalid connection settings of the %s: %s" % (side, side_text(side, exc)))
-    if found.get("failed"):
+    if failed:
         out["errors"].append("cannot find the destination project: %s" % side_text("destination", found.get("msg")))
     # Project uids are unique across regions and organizations: one uid on both sides is one
     # project, however its URLs are written (127.0.0.1 or localhost, a region or its URL).
@@ -188,7 +190,7 @@ def endpoints(source, destination, found=None):
     out["same_project"] = bool(uids[0]) and uids[0] == uids[1]
     if any(out[side] is None for side in SIDES):
         out["read"] = []
-    elif out["same_project"] or found.get("failed") or out["destination_missing"]:
+    elif out["same_project"] or failed or out["destination_missing"]:
         out["read"] = ["source"]
     else:
         out["read"] = list(SIDES)
