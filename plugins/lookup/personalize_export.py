@@ -175,7 +175,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
     PersonalizeInputError,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
-from ansible_collections.contentstack.personalize.plugins.module_utils.export import export_project, terms_of
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import read as export_read, terms_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
     CONNECTION_ARGSPEC, client_from_module_params, client_from_plugin)
 from ansible_collections.contentstack.personalize.plugins.module_utils.validate import boolean, known_fields
@@ -215,15 +215,11 @@ class LookupModule(LookupBase):
         if not terms:
             raise AnsibleError("personalize_export: give at least one term: attributes, events, audiences, "
                                "experiences, versions, priority, or all")
+        with_versions = self.get_option("versions")
         try:
-            kinds = terms_of(terms)
+            kinds = terms_of(terms, with_versions)
         except PersonalizeInputError as exc:
             raise AnsibleError("personalize_export: %s" % exc)
-        with_versions = self.get_option("versions")
-        if not with_versions:
-            if "versions" in terms:
-                raise AnsibleError("personalize_export: the term 'versions' cannot be read with versions=false")
-            kinds = [k for k in kinds if k != "versions"]
 
         query = self.get_option("query")
         compiled = self._compile(query) if query else None
@@ -262,10 +258,8 @@ class LookupModule(LookupBase):
         """One project's export (one ProjectListings: every term reads the same listings).
         Raises PersonalizeError or PersonalizeInputError."""
         project = project_of(client, {"listing_cache": listing_cache})
-        data = export_project(project, kinds, portable=portable)
+        data = export_read(project, kinds, portable, with_versions)
         project.save()
-        if not with_versions:
-            data["versions"] = []
         if self.get_option("stats"):
             data["api_calls"] = dict(client.stats)
         return data

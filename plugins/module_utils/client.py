@@ -29,6 +29,7 @@ import json
 import math
 import random
 import re
+import socket
 import time
 import traceback
 
@@ -127,6 +128,9 @@ def extract_message(body):
                 break
         if message is None and errors is None:
             message = _truncate(json.dumps(body, sort_keys=True))
+        details = body.get("details")
+        if message and isinstance(details, str) and details.strip() and details not in message:
+            message = "%s: %s" % (message, details)  # "Forbidden" alone hides the API's reason
         return (_truncate(message) if message else None), errors
     if isinstance(body, (list, tuple)):
         return _truncate(json.dumps(body)), None
@@ -389,30 +393,39 @@ class PersonalizeClient:
         return self.random() * ceiling
 
     @staticmethod
-    def _not_sent(exc):
+    def _causes(exc):
+        """The exceptions behind a requests exception: its args, reasons, causes and contexts."""
+        seen = set()
+        stack = list(exc.args) + [exc.__cause__, exc.__context__]
+        while stack:
+            item = stack.pop()
+            if item is None or id(item) in seen:
+                continue
+            seen.add(id(item))
+            yield item
+            reason = getattr(item, "reason", None)
+            if reason is not None:
+                stack.append(reason)
+            if isinstance(item, BaseException):
+                stack.extend([item.__cause__, item.__context__])
+
+    @classmethod
+    def _not_sent(cls, exc):
         """True when a requests exception proves the request never reached the server."""
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return True
         if isinstance(exc, requests.exceptions.SSLError) or isinstance(exc, requests.exceptions.ProxyError):
             return False
         if isinstance(exc, requests.exceptions.ConnectionError):
-            seen = set()
-            stack = list(exc.args) + [exc.__cause__, exc.__context__]
-            while stack:
-                item = stack.pop()
-                if item is None or id(item) in seen:
-                    continue
-                seen.add(id(item))
-                if isinstance(item, (NewConnectionError, ConnectTimeoutError)):
-                    return True
-                if isinstance(item, ConnectionRefusedError):
-                    return True
-                reason = getattr(item, "reason", None)
-                if reason is not None:
-                    stack.append(reason)
-                if isinstance(item, BaseException):
-                    stack.extend([item.__cause__, item.__context__])
+            return any(isinstance(item, (NewConnectionError, ConnectTimeoutError, ConnectionRefusedError))
+                       for item in cls._causes(exc))
         return False
+
+    @classmethod
+    def _unresolved(cls, exc):
+        """True when the API's host name did not resolve (DNS): re-sending would only fail again."""
+        return isinstance(exc, requests.exceptions.ConnectionError) and any(
+            isinstance(item, socket.gaierror) or type(item).__name__ == "NameResolutionError" for item in cls._causes(exc))
 
     def _error_from_response(self, method, path, response, cls=PersonalizeApiError, note=None):
         body = self._parse_body(response)
@@ -517,6 +530,9 @@ class PersonalizeClient:
                 self._redact("TLS error talking to %s: %s (check validate_certs)" % (self.base_url, _truncate(exc, 200))))
         if not isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
             raise PersonalizeApiError(method, path, None, self._redact(_truncate(exc, 200)))
+        if self._unresolved(exc):  # the whole host name, not the exception's text cut in its middle
+            raise PersonalizeApiError(method, path, None, "cannot resolve the host %s (DNS); check region or api_url"
+                                      % urlsplit(self.base_url).hostname)
         kind = "timeout after %s s" % _fmt_num(self.timeout) if isinstance(
             exc, requests.exceptions.Timeout) else "connection error"
         detail = self._redact("%s: %s" % (kind, _truncate(exc, 200)))

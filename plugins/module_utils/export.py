@@ -34,7 +34,13 @@ _NEEDS = {
 }
 
 
-def terms_of(terms):
+def terms_of(terms, with_versions=True):
+    """The kinds the terms name, in order, each once; ``with_versions`` False leaves versions out
+    (naming them then is an error)."""
+    if not with_versions:
+        if "versions" in terms:
+            raise PersonalizeInputError("the term 'versions' cannot be read with versions=false")
+        return [t for t in terms_of(terms) if t != "versions"]
     out = []
     for term in terms:
         if term == "all":
@@ -70,6 +76,15 @@ def export_project(project, terms=LOAD_ORDER, portable=True):
             items = [kind.export(raw, idx) for raw in project.raw(term) if not is_preset(raw)]
             out[term] = sorted(items, key=lambda item: item[kind.identity])
     return out
+
+
+def read(project, terms, portable=True, with_versions=True):
+    """The export of ``project`` (an engine.ProjectListings) for the terms, the lookup's and
+    personalize_info's one read: without versions, ``versions`` is an empty list."""
+    data = export_project(project, terms_of(terms, with_versions), portable=portable)
+    if not with_versions:
+        data["versions"] = []
+    return data
 
 
 def _name(index, uid):

@@ -23,14 +23,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import resolve_base_url
+from ansible_collections.contentstack.personalize.plugins.module_utils.compare import compare_items
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_stack import check_lines
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL
+from ansible_collections.contentstack.personalize.plugins.module_utils.results import names_line
 
 SIDES = ("source", "destination")
 LOAD_KINDS = ("attributes", "events", "audiences", "experiences", "versions")
@@ -124,7 +129,9 @@ def inputs(values, spec):
     if isinstance(out["limits"], dict):
         errors += _limit_errors(out["limits"])
     report_dir = out.get("report_dir") or ""
-    out["report_dir"] = report_dir
+    # Relative to the directory ansible-playbook runs in (the default is ./migrate-report), made
+    # absolute here, so that every task and the summary name the same folder.
+    out["report_dir"] = report_dir = os.path.abspath(report_dir) if isinstance(report_dir, str) and report_dir else report_dir
     problem = folder_problem(report_dir, "migrate_report_dir") if isinstance(report_dir, str) else None
     if problem:
         errors.append(problem)
@@ -144,6 +151,17 @@ def project_uid(connection):
     return str((connection or {}).get("project_uid") or "").strip().lower()
 
 
+_ENV_HINT = re.compile(r" \(or CONTENTSTACK_[A-Z_]+\)")
+_OPTION = re.compile(r"\b(give|needs|or) (authtoken|oauth_token|project_uid|organization_uid)\b")
+
+
+def side_text(side, error):
+    """An error of one side's connection in the role's words: each side is complete
+    (options.complete_connection), so the environment is never read, and the client's "(or
+    CONTENTSTACK_X)" hints give way to the role variable's keys, such as migrate_source.authtoken."""
+    return _OPTION.sub(r"\1 migrate_%s.\2" % side, _ENV_HINT.sub("", str(error)))
+
+
 def endpoints(source, destination, found=None):
     """Both sides before any read. ``found`` is the registered result of looking the destination
     project up by name (skipped when it is given by uid).
@@ -154,16 +172,18 @@ def endpoints(source, destination, found=None):
     connection is invalid, the source alone when the destination cannot or
     need not be read), and ``found_calls`` (what looking the project up cost)."""
     found = found or {}
+    # The look-up task does not fail (failed_when: false): a failed look-up is a result without a uid.
+    failed = bool(found.get("failed") or (found.get("msg") and not found.get("skipped") and "uid" not in found))
     out = {"errors": [], "same_project": False, "found_calls": found.get("api_calls") or dict(NO_CALLS),
-           "destination_missing": not found.get("failed") and not found.get("skipped") and found.get("uid", "") is None}
+           "destination_missing": not failed and not found.get("skipped") and found.get("uid", "") is None}
     for side, connection in zip(SIDES, (source, destination)):
         try:
             out[side] = endpoint(connection)
         except PersonalizeError as exc:
             out[side] = None
-            out["errors"].append("invalid connection settings of the %s: %s" % (side, exc))
-    if found.get("failed"):
-        out["errors"].append("cannot find the destination project: %s" % found.get("msg"))
+            out["errors"].append("invalid connection settings of the %s: %s" % (side, side_text(side, exc)))
+    if failed:
+        out["errors"].append("cannot find the destination project: %s" % side_text("destination", found.get("msg")))
     # Project uids are unique across regions and organizations: one uid on both sides is one
     # project, however its URLs are written (127.0.0.1 or localhost, a region or its URL).
     uids = [project_uid(c) for c in (source, destination)]
@@ -171,7 +191,7 @@ def endpoints(source, destination, found=None):
     out["same_project"] = bool(uids[0]) and uids[0] == uids[1]
     if any(out[side] is None for side in SIDES):
         out["read"] = []
-    elif out["same_project"] or found.get("failed") or out["destination_missing"]:
+    elif out["same_project"] or failed or out["destination_missing"]:
         out["read"] = ["source"]
     else:
         out["read"] = list(SIDES)
@@ -185,11 +205,12 @@ def sides(reads, ends):
     Returns ``source`` and ``destination`` (raw exports, None when not read: the destination
     is None when it is still to be created), ``errors``, ``refusal`` (the message that stops the
     copy in validate, None when both sides are usable) and ``calls`` (what reading each cost)."""
-    out = {"source": None, "destination": None, "errors": list(ends["errors"]),
+    out = {"source": None, "destination": None, "errors": list(ends["errors"]), "unreadable": [],
            "calls": {"source": dict(NO_CALLS), "destination": dict(ends["found_calls"])}}
     for side, read in zip(ends["read"], reads or []):
         if "error" in read and "attributes" not in read:
-            out["errors"].append("cannot read the %s: %s" % (side, str(read["error"]).rstrip(".")))
+            out["errors"].append("cannot read the %s: %s" % (side, side_text(side, read["error"]).rstrip(".")))
+            out["unreadable"].append(side)
             continue
         out[side] = read
         out["calls"][side] = read.get("api_calls") or dict(NO_CALLS)
@@ -210,14 +231,15 @@ def _count(raw, kind):
 
 def _extract_line(extracted, project_name=None):
     source, dest = extracted["source"], extracted["destination"]
+    unreadable = extracted.get("unreadable") or []
     said = ["source has %s" % ", ".join("%d %s" % (_count(source, k), k) for k in LOAD_KINDS[:4])
-            if source is not None else "source unreadable"]
+            if source is not None else "source %s" % ("unreadable" if "source" in unreadable else "not read")]
     if dest is not None:
         said.append("destination has %d experiences" % _count(dest, "experiences"))
     elif project_name and not extracted["errors"]:
         said.append("destination project %r does not exist yet" % project_name)
     else:
-        said.append("destination not read")
+        said.append("destination %s" % ("unreadable" if "destination" in unreadable else "not read"))
     return "extract: " + "; ".join(said)
 
 
@@ -232,16 +254,48 @@ def _notes_lines(plan):
 
 
 def _project_lines(plan, project_name=None, activation="mirror"):
-    """What check mode predicts for a destination project still to be created."""
-    def names(kind, field):
-        return ", ".join(str(i.get(field)) for i in plan.get(kind) or [])
-    return ["check mode: project '%s' would be created, then everything in it:" % project_name,
-            "attributes would be created: %s" % names("attributes", "key"),
-            "events would be created: %s" % names("events", "key"),
-            "audiences would be created: %s" % names("audiences", "name"),
-            "experiences would be created: %s" % names("experiences", "name"),
-            "versions would be written and statuses set (%s): %s" % (activation, names("versions", "experience")),
-            "priority would be set: %s" % " > ".join(plan.get("priority") or [])]
+    """What check mode predicts for a destination project still to be created: the plan into an empty project."""
+    return (["check mode: project '%s' would be created, then everything in it:" % project_name]
+            + _plan_lines(plan, None, check_mode=True, activation=activation)[1:]
+            + ["  priority would be set: %s" % " > ".join(plan.get("priority") or [])])
+
+
+def _plan_changes(plan, dst, kind):
+    """(to create, to update) of one kind: the names of the plan's items missing in or differing
+    from the destination (its portable form), by the comparison verify makes."""
+    create, update = [], []
+    for diff in compare_items(BY_PLURAL[kind].name, BY_PLURAL[kind].identity, plan.get(kind) or [],
+                              [i for i in dst.get(kind) or [] if not i.get("read_only")]):
+        names = create if diff["field"] is None else update
+        if diff["item"] not in names:
+            names.append(diff["item"])
+    return create, update
+
+
+def _plan_lines(plan, destination=None, prune=False, check_mode=False, activation="mirror"):
+    """The plan as a person reads it, before anything is written: per kind the names the copy would
+    create, update and delete (the first ten of each, and how many more), like a terraform plan."""
+    dst = portable_from_raw(destination) if destination is not None else {}
+    lines, unchanged = [], []
+    for kind in LOAD_KINDS[:4]:
+        create, update = _plan_changes(plan, dst, kind)
+        delete = [i[BY_PLURAL[kind].identity] for i in (plan.get("prune") or {}).get(kind) or []] if prune else []
+        for verb, names in (("create", create), ("update", update), ("delete", delete)):
+            if names:
+                lines.append("  %s to %s (%d): %s" % (kind, verb, len(names), names_line(names)))
+        same = len(plan.get(kind) or []) - len(create) - len(update)
+        if same:
+            unchanged.append("%d %s" % (same, kind))
+    have = dict((v["experience"], v["versions"]) for v in dst.get("versions") or [])
+    written = [e["experience"] for e in plan.get("versions") or []
+               if [v for v in have.get(e["experience"], []) if activation != "draft" or v["status"] == "draft"] != e["versions"]]
+    if written:
+        lines.append("  versions to write and set live (%d experiences, activation %s): %s"
+                     % (len(written), activation, names_line(written)))
+    if unchanged:
+        lines.append("  unchanged: %s" % ", ".join(unchanged))
+    head = "plan (check mode: nothing is written)" if check_mode else "plan (prune deletes what the source does not have)"
+    return [head + (":" if lines else ": nothing to change")] + lines
 
 
 def version_changes(versions_result):
@@ -255,10 +309,9 @@ def version_changes(versions_result):
 
 
 def _versions_line(versions_result, activation="mirror"):
-    counts = version_changes(versions_result)
     records = (versions_result or {}).get("results") or []
-    return "versions and activation (%s): %s; %d activated, %d paused, %d resumed; %d experiences' versions changed" % (
-        activation, versions_result.get("msg", "nothing to do"), counts["activated"], counts["paused"], counts["resumed"],
+    return "versions and activation (%s): %s; %d experiences' versions changed" % (
+        activation, _words(_versions_summary(versions_result), VERSION_CHANGES + ("unchanged",)),
         len([r for r in records if r.get("changed")]))
 
 
@@ -268,7 +321,7 @@ def _prune_line(plan, priority_result=None, prune=False):
     return "priority: %s; prune: %s" % (priority, ("%d to delete" % planned) if prune else "off")
 
 
-PROGRESS = {"extract": _extract_line, "validate": _validate_line, "notes": _notes_lines,
+PROGRESS = {"extract": _extract_line, "validate": _validate_line, "notes": _notes_lines, "plan": _plan_lines,
             "project": _project_lines, "versions": _versions_line, "prune": _prune_line, "stack": check_lines}
 
 
@@ -315,9 +368,28 @@ def _destination_project(results, uid, project_name=None):
     return {"name": project_name, "uid": project.get("uid"), "action": project.get("action")}
 
 
-def _words(summary):
-    """{"created": 10, "unchanged": 2} as "10 created, 2 unchanged"; "nothing" when empty."""
-    return ", ".join("%d %s" % (n, word) for word, n in sorted((summary or {}).items())) or "nothing"
+def _words(summary, order=None):
+    """{"created": 10, "unchanged": 2} as "10 created, 2 unchanged" (in ``order``, else sorted, zeros
+    left out); "nothing to do" when empty."""
+    words = [w for w in (order or sorted(summary or {})) if (summary or {}).get(w)]
+    return ", ".join("%d %s" % (summary[w], w) for w in words) or "nothing to do"
+
+
+def _activations(versions_result):
+    """Each version call of the versions task with its experience: what it did, to which version, why."""
+    return [{"experience": r.get("experience"), "change": change.get("change"), "version": change.get("version"),
+             "step": why}
+            for r in (versions_result or {}).get("results") or []
+            for change, why in zip(r.get("version_changes") or [], r.get("steps") or [])]
+
+
+def _versions_summary(versions_result):
+    """The versions in plain counts: each version change, and the experiences left unchanged."""
+    out = dict((c, n) for c, n in version_changes(versions_result).items() if n)
+    unchanged = ((versions_result or {}).get("summary") or {}).get("unchanged")
+    if unchanged:
+        out["unchanged"] = unchanged
+    return out
 
 
 def report(results, plan, context):
@@ -327,21 +399,25 @@ def report(results, plan, context):
     the copy's plan; ``context`` holds ``endpoints``, ``calls`` (extract's reads, by side),
     ``verify_calls`` (verify's re-read, None when none), ``problems`` (verify's differences, None
     in check mode), ``check_mode``, ``activation``, ``prune``, ``started`` (a timestamp),
-    ``destination_uid`` and ``project_name`` (a destination given by name)."""
+    ``destination_uid``, ``project_name`` (a destination given by name), ``report_dir`` (where the
+    files go, empty for none) and ``sections``: more parts of the copy, ``{name: {label: counts}}``,
+    each kept in report.json under its name and said in one summary line (the stack phase's)."""
     results = _load_results(results)
     versions = results.get("versions", {})
     dest_calls = [context["calls"]["destination"]] + [r["api_calls"] for r in results.values() if r.get("api_calls")]
     if context.get("verify_calls"):
         dest_calls.append(context["verify_calls"])
     problems = context.get("problems")
+    kinds = dict((kind, results.get(kind, {}).get("summary") or {}) for kind in LOAD_KINDS)
+    kinds["versions"] = _versions_summary(versions)
     out = {
         "source": context["endpoints"]["source"],
         "destination": context["endpoints"]["destination"],
         "destination_project": _destination_project(results, context.get("destination_uid"), context.get("project_name")),
         "check_mode": bool(context.get("check_mode")),
         "activation": context.get("activation"),
-        "kinds": dict((kind, results.get(kind, {}).get("summary") or {}) for kind in LOAD_KINDS),
-        "activations": [step for r in versions.get("results") or [] for step in r.get("steps") or []],
+        "kinds": kinds,
+        "activations": _activations(versions),
         "version_changes": version_changes(versions),
         "priority_changed": bool(results.get("priority", {}).get("changed")),
         "calls": {"source": context["calls"]["source"], "destination": _sum_calls(dest_calls)},
@@ -350,35 +426,53 @@ def report(results, plan, context):
         "skipped": list(plan.get("skipped") or []),
         "verify": "skipped in check mode" if context.get("check_mode") else (problems or "ok"),
         "seconds": round(time.time() - float(context.get("started") or time.time()), 2),
+        "report_dir": None if context.get("check_mode") else (context.get("report_dir") or None),
     }
+    sections = dict(context.get("sections") or {})
     if context.get("stack"):
-        out["stack"] = context["stack"]
-    return {"report": out, "summary": _summary(out)}
+        sections["stack"] = context["stack"]
+    out.update(sections)
+    return {"report": out, "summary": _summary(out, list(sections))}
 
 
-def _summary(out):
-    kinds, calls, changes = out["kinds"], out["calls"], out["version_changes"]
+def _summary(out, sections=()):
+    kinds, calls = out["kinds"], out["calls"]
     both = [calls["source"], calls["destination"]]
-    return [
-        "copy %s -> %s%s" % (out["source"], out["destination"], " (check mode: nothing written)" if out["check_mode"] else ""),
-        "attributes: %s; events: %s" % (_words(kinds["attributes"]), _words(kinds["events"])),
-        "audiences: %s; experiences: %s" % (_words(kinds["audiences"]), _words(kinds["experiences"])),
-        "versions: %s; %d activated, %d paused, %d resumed (%d version calls)" % (
-            _words(kinds["versions"]), changes["activated"], changes["paused"], changes["resumed"], len(out["activations"])),
-        "API calls: destination %d, source %d (%d retries, %d throttled)" % (
-            calls["destination"]["calls"], calls["source"].get("calls", 0),
-            sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both)),
-        "skipped: %d; verify: %s; %s s" % (len(out["skipped"]), out["verify"] if isinstance(out["verify"], str) else "FAILED",
-                                           out["seconds"]),
-    ] + _stack_summary(out.get("stack"))
+    lines = ["copy %s -> %s%s" % (out["source"], out["destination"], " (check mode: nothing written)" if out["check_mode"] else "")]
+    lines += ["%s: %s" % (kind, _words(kinds[kind])) for kind in LOAD_KINDS[:4]]
+    lines.append("versions: %s (%d version calls)" % (_words(kinds["versions"], VERSION_CHANGES + ("unchanged",)),
+                                                       len(out["activations"])))
+    for change in ("activated", "paused", "resumed"):
+        names = [a["experience"] for a in out["activations"] if a["change"] == change]
+        if names:
+            lines.append("  %s: %s" % (change, names_line(names)))
+    lines += [_section_line(name, out[name]) for name in sections]
+    lines.append("API calls: destination %d, source %d (%d retries, %d throttled)" % (
+        calls["destination"]["calls"], calls["source"].get("calls", 0),
+        sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both)))
+    lines.append("skipped: %d; verify: %s; %s s" % (len(out["skipped"]), out["verify"] if isinstance(out["verify"], str) else "FAILED",
+                                                    out["seconds"]))
+    lines.append("report: %s" % (os.path.join(out["report_dir"], "report.json") if out["report_dir"]
+                                 else "not written in check mode" if out["check_mode"] else "not written (migrate_report_dir is empty)"))
+    return lines
 
 
 def _stack_summary(stack):
     """The stack phase's summary line, when it ran."""
-    if not stack:
-        return []
     evs, calls = stack["entry_variants"], stack["cma_calls"]
-    return ["stack: %d variant groups linked; entry variants: %d created, %d updated, %d unchanged, %d skipped; "
+    return ("stack: %d variant groups linked; entry variants: %d created, %d updated, %d unchanged, %d skipped; "
             "stack phase calls: destination %d, source %d" % (
                 stack["groups_linked"], evs["created"], evs["updated"], evs["unchanged"], evs["skipped"],
-                calls.get("destination", {}).get("calls", 0), calls.get("source", {}).get("calls", 0))]
+                calls.get("destination", {}).get("calls", 0), calls.get("source", {}).get("calls", 0)))
+
+
+SECTION_LINES = {"stack": _stack_summary}
+
+
+def _section_line(name, value):
+    """A section's summary line: its own when it has one, else ``name: label counts; ...``."""
+    if name in SECTION_LINES:
+        return SECTION_LINES[name](value)
+    if isinstance(value, dict):
+        return "%s: %s" % (name, "; ".join("%s %s" % (label, _words(counts)) for label, counts in sorted(value.items())))
+    return "%s: %s" % (name, value)

@@ -19,6 +19,7 @@ import copy
 import re
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+from ansible_collections.contentstack.personalize.plugins.module_utils.results import names_line
 
 SCHEMA_VERSION = 1
 
@@ -109,10 +110,6 @@ class Index:
             return ref
         return None
 
-    def warnings(self):
-        return ["%s %r does not exist in the project; check mode assumes an earlier task creates it"
-                % (self.kind, ident) for ident in sorted(self.assumed)]
-
 
 def placeholder(kind, ident):
     return "<planned %s %s>" % (kind, ident)
@@ -145,10 +142,12 @@ class Indexes:
             index.lenient = lenient
 
     def warnings(self):
-        out = []
-        for index in self.all():
-            out.extend(index.warnings())
-        return out
+        """One line for all the objects check mode assumes earlier tasks create (not one per object)."""
+        assumed = ["%s %r" % (index.kind, ident) for index in self.all() for ident in sorted(index.assumed)]
+        if not assumed:
+            return []
+        return ["check mode assumes that earlier tasks create %d object(s) the project does not have yet: %s"
+                % (len(assumed), names_line(assumed))]
 
 
 # ---------------------------------------------------------------------------------------------

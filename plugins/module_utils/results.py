@@ -16,6 +16,13 @@ __metaclass__ = type
 _PAST = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced", "none": "unchanged"}
 
 
+def names_line(names, limit=10):
+    """Names for a person to read: the first ``limit`` of them, then how many more."""
+    names = [str(n) for n in names]
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (" and %d more" % more if more > 0 else "")
+
+
 def with_calls(result, client):
     """Every result says what it cost: HTTP requests sent, re-sends, and 429 answers."""
     result["api_calls"] = dict(client.stats)
@@ -68,8 +75,8 @@ def priority(before, after, changed, missing, check_mode, diff):
     result = {"changed": changed, "order": after,
               "msg": "experience priority %s" % (("would be set" if check_mode else "set") if changed else "unchanged")}
     if missing:
-        result["warnings"] = ["experience %r does not exist; check mode assumes an earlier task creates it" % n
-                              for n in missing]
+        result["warnings"] = ["check mode assumes that earlier tasks create %d experience(s) the project does not have "
+                              "yet: %s" % (len(missing), names_line(repr(n) for n in missing))]
     if diff:
         result["diff"] = {"before": {"order": before}, "after": {"order": after},
                           "before_header": "experience priority (before)", "after_header": "experience priority (after)"}

@@ -111,6 +111,15 @@ _SPECS = {
         mutually_exclusive=[["entry", "entry_variants"]],
         required_one_of=[["entry", "entry_variants"]],
     ),
+    # The export lookup's read as a module result (module_utils/info.py).
+    "personalize_info": dict(
+        argument_spec=dict(
+            kinds=dict(type="list", elements="str", default=["all"],
+                       choices=["all", "attributes", "events", "audiences", "experiences", "versions", "priority"]),
+            portable=dict(type="bool", default=True),
+            versions=dict(type="bool", default=True),
+        ),
+    ),
     # Organization scoped: one project per task, no list form.
     "personalize_project": dict(
         argument_spec=dict(

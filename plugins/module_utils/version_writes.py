@@ -62,8 +62,13 @@ def _plan_item(listings, idx, item, pos, seen, task):
     else:
         exp_type = KINDS["experience"].export(exp_raw, idx)["type"]
         raw_versions = listings.versions(uid)
-    desired = [vers.normalize_spec(s, exp_type, idx, "%s: versions[%d]" % (where, i)) for i, s in enumerate(specs)]
-    steps, before, after = vers.plan(where, exp_type, raw_versions, desired, idx, exact=task.params.get("exact", False))
+    exact = task.params.get("exact", False)
+    if specs is None:
+        # The status alone: the live content as it is (a draft is never deleted by a pause).
+        desired, exact = vers.status_only(where, item.get("status"), raw_versions, exp_type, idx), False
+    else:
+        desired = [vers.normalize_spec(s, exp_type, idx, "%s: versions[%d]" % (where, i)) for i, s in enumerate(specs)]
+    steps, before, after = vers.plan(where, exp_type, raw_versions, desired, idx, exact=exact)
     return _Plan(name, uid, exp_type, steps, before, after)
 
 
@@ -76,12 +81,14 @@ def _version_specs(item, where):
             raise PersonalizeInputError("%s: give either versions or status/variants, not both (%s)" % (where, ", ".join(extra)))
         return [v for v in item["versions"] if str(v.get("status", "")).lower() != "archived"]
     spec = dict((k, item[k]) for k in vers.SPEC_FIELDS if item.get(k) is not None)
+    if set(spec) <= {"status"}:
+        return None  # no content given: the status applies to what the experience holds
     spec.setdefault("status", "active")
     return [spec]
 
 
 def _guess_type(specs):
-    for spec in specs:
+    for spec in specs or []:
         for variant in spec.get("variants") or []:
             if isinstance(variant, dict) and "trafficDistribution" in variant:
                 return "ab_test"

@@ -351,6 +351,28 @@ def _current(raw_versions, exp_type, idx, where=None):
                  for raw in live_and_draft(raw_versions))
 
 
+def status_only(exp_label, status, raw_versions, exp_type, idx):
+    """The desired version for a status given alone (the operator's switch): the live version's own
+    content with that status, so a pause or a resume is one status-only PUT that keeps the version,
+    its metrics, targeting and analytics. With no live version, ``active`` activates the draft as it
+    is. Returns a list of one portable version, for ``plan``."""
+    if status is None:
+        raise PersonalizeInputError("%s: give status (alone, to pause, resume or activate what the experience holds) "
+                                    "or variants" % exp_label)
+    status = _status_in(status, exp_label)
+    if status == "draft":
+        raise PersonalizeInputError("%s: status draft needs variants (a draft's content); status alone pauses, "
+                                    "resumes or activates the experience's live content" % exp_label)
+    (_live_raw, live), (_draft_raw, draft) = _current(raw_versions, exp_type, idx, exp_label)
+    if live is not None:
+        return [dict(live, status=status)]
+    if status == "active" and draft is not None and draft["variants"]:
+        return [dict(draft, status=status)]
+    if status == "paused":
+        raise PersonalizeInputError("%s has no live version to pause" % exp_label)
+    raise PersonalizeInputError("%s has no live version to resume and no draft with variants to activate" % exp_label)
+
+
 def plan(exp_label, exp_type, raw_versions, desired, idx, exact=False):
     """The minimal version calls that make an experience's versions match ``desired``.
 

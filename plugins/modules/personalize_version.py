@@ -22,6 +22,10 @@ description:
     by the API. Pausing follows activation.
   - For O(status=draft) the draft is edited, or created when there is none. The live version is
     left alone.
+  - O(status) alone, without O(variants) or O(versions), is the operator's switch. V(paused) pauses
+    the live version and V(active) resumes it, each with one status-only call that keeps the
+    version, its variants, metrics, targeting and analytics. With no live version, V(active)
+    activates the draft as it is, and V(paused) fails. A draft beside the live version is kept.
   - Variants are matched by name. A variant without C(shortUid) keeps the C(shortUid) of the
     existing variant of the same name, so CMS entry variants stay linked.
   - Audiences are named by name, metric events by key; the raw API form with uids is accepted too.
@@ -50,6 +54,8 @@ options:
   status:
     description:
       - The desired status of the version holding O(variants).
+      - Given alone (no O(variants), O(versions) or other content), the status of the experience's
+        live content as it is, see the description.
     type: str
     choices: [draft, active, paused]
   variants:
@@ -120,18 +126,15 @@ EXAMPLES = r"""
       - name: Checkouts
         event: checkout_completed
 
-- name: Pause it (the content stays as it is)
+- name: Pause an experience by name (one call; the version, its metrics and targeting stay)
   contentstack.personalize.personalize_version:
-    experience: Checkout button test
+    experience: Checkout Button Color Test
     status: paused
-    variants:
-      - name: Control
-        trafficDistribution: 50
-      - name: Green button
-        trafficDistribution: 50
-    metrics:
-      - name: Checkouts
-        event: checkout_completed
+
+- name: Resume it
+  contentstack.personalize.personalize_version:
+    experience: Checkout Button Color Test
+    status: active
 """
 
 RETURN = r"""

@@ -1,6 +1,11 @@
 """The migrate role's data shaping (module_utils/migrate_role.py): pure functions, no emulator."""
 
+import json
+import pathlib
+
 from ansible_collections.contentstack.personalize.plugins.module_utils import migrate_role
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
 
 SRC = {"api_url": "http://127.0.0.1:9", "project_uid": "6650a1b2c3d4e5f601000001", "allow_http": True}
 DST = {"region": "aws-eu", "project_uid": "6650a1b2c3d4e5f602000001"}
@@ -65,15 +70,14 @@ def test_sides_refuse_a_project_onto_itself_and_pass_two_good_reads():
 
 def versions_result(*changes):
     return {"changed": True, "msg": "2 versions: 2 updated", "results": [
-        {"changed": True, "steps": ["write draft", "activate"], "object": {"experience": "e0", "versions": []},
+        {"experience": "e0", "changed": True, "steps": ["write draft", "activate"], "object": {"experience": "e0", "versions": []},
          "version_changes": [{"change": c, "version": "v"} for c in changes]},
         {"changed": False, "steps": [], "object": {"experience": "e1", "versions": []}}]}
 
 
 def test_versions_progress_counts_version_changes():
     line = migrate_role.progress(versions_result("updated", "activated"), "versions", activation="mirror")
-    assert line == ("versions and activation (mirror): 2 versions: 2 updated; 1 activated, 0 paused, 0 resumed; "
-                    "1 experiences' versions changed")
+    assert line == "versions and activation (mirror): 1 updated, 1 activated; 1 experiences' versions changed"
 
 
 def test_loaded_takes_the_destination_as_read_when_nothing_was_written():
@@ -100,15 +104,16 @@ def test_report_keeps_its_keys_counts_calls_and_says_it_in_words():
     report = out["report"]
     assert sorted(report) == sorted(["source", "destination", "destination_project", "check_mode", "activation", "kinds",
                                      "activations", "version_changes", "priority_changed", "calls", "pruned",
-                                     "included_as_dependencies", "skipped", "verify", "seconds"])
+                                     "included_as_dependencies", "skipped", "verify", "seconds", "report_dir"])
     assert report["destination_project"] == {"uid": DST["project_uid"], "action": "none"}
     assert report["kinds"]["attributes"] == {"created": 2} and report["kinds"]["events"] == {}
     assert report["version_changes"] == {"created": 1, "updated": 0, "activated": 1, "paused": 1, "resumed": 0, "deleted": 0}
-    assert report["activations"] == ["write draft", "activate"] and report["priority_changed"]
+    assert report["activations"] == [
+        {"experience": "e0", "change": "created", "version": "v", "step": "write draft"},
+        {"experience": "e0", "change": "activated", "version": "v", "step": "activate"}] and report["priority_changed"]
     assert report["calls"]["destination"] == {"calls": 20, "retries": 4, "throttled": 0}
     assert report["verify"] == "ok" and report["pruned"] == plan["prune"]
-    assert out["summary"][1] == "attributes: 2 created; events: nothing"
-    assert out["summary"][4] == "API calls: destination 20, source 5 (5 retries, 0 throttled)"
+    assert out["summary"][1:3] == ["attributes: 2 created", "events: nothing to do"]
     check = migrate_role.report(results, plan, dict(context, check_mode=True, problems=None, prune=False))["report"]
     assert check["verify"] == "skipped in check mode" and check["pruned"] == {}
 
@@ -120,3 +125,75 @@ def test_report_of_a_destination_given_by_name():
     report = migrate_role.report(results, {}, context)["report"]
     assert report["destination_project"] == {"name": "EU", "uid": "6650a1b2c3d4e5f602000009", "action": "create"}
     assert report["verify"] == ["experience 'E' differs"]
+
+
+# -- output a person reads (issue 19) -----------------------------------------------------------
+def test_the_extract_line_names_the_side_that_could_not_be_read():
+    ends = migrate_role.endpoints(SRC, DST)
+    dst_failed = migrate_role.sides([raw(calls=CALLS), {"error": "GET /events returned 403: Forbidden", "label": "d"}], ends)
+    assert migrate_role.progress(dst_failed, "extract").endswith("; destination unreadable")
+    src_failed = migrate_role.sides([{"error": "GET /events returned 401: no", "label": "s"}, raw(2)], ends)
+    assert migrate_role.progress(src_failed, "extract") == "extract: source unreadable; destination has 2 experiences"
+    bad = migrate_role.sides([], migrate_role.endpoints(SRC, dict(DST, region="mars")))
+    assert migrate_role.progress(bad, "extract") == "extract: source not read; destination not read"
+
+
+def test_side_errors_name_the_role_variable_not_the_environment():
+    out = migrate_role.sides([raw(), {"error": "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN) or oauth_token "
+                                               "(or CONTENTSTACK_OAUTH_TOKEN)", "label": "destination"}],
+                             migrate_role.endpoints(SRC, DST))
+    assert out["errors"] == ["cannot read the destination: no credentials: give migrate_destination.authtoken "
+                             "or migrate_destination.oauth_token"]
+    assert "CONTENTSTACK_" not in out["refusal"]
+
+
+def test_the_summary_is_plain_words_with_each_activation_named_and_the_report_path(tmp_path):
+    versions = {"changed": True, "summary": {"updated": 2, "unchanged": 1}, "results": [
+        {"experience": "Hero", "changed": True, "steps": ["create a draft", "activate the new draft"],
+         "version_changes": [{"change": "created", "version": "v1"}, {"change": "activated", "version": "v1"}]},
+        {"experience": "Sale", "changed": True, "steps": ["write and activate", "pause it"],
+         "version_changes": [{"change": "activated", "version": "v2"}, {"change": "paused", "version": "v2"}]}]}
+    results = {"_migrate_result_attributes": {"changed": True, "summary": {"created": 10}},
+               "_migrate_result_versions": versions}
+    context = {"endpoints": migrate_role.endpoints(SRC, DST), "calls": {"source": CALLS, "destination": CALLS},
+               "problems": [], "started": 0, "report_dir": str(tmp_path),
+               "sections": {"stack": {"variant groups": {"linked": 2}}}}
+    out = migrate_role.report(results, {}, context)
+    summary = out["summary"]
+    assert "attributes: 10 created" in summary and not any("{" in line for line in summary)
+    assert "versions: 1 created, 2 activated, 1 paused, 1 unchanged (4 version calls)" in summary
+    assert "  activated: Hero, Sale" in summary and "  paused: Sale" in summary
+    assert "stack: variant groups 2 linked" in summary and out["report"]["stack"] == {"variant groups": {"linked": 2}}
+    assert summary[-1] == "report: %s" % (tmp_path / "report.json")
+    assert out["report"]["kinds"]["versions"] == {"created": 1, "activated": 2, "paused": 1, "unchanged": 1}
+    assert [(a["experience"], a["change"]) for a in out["report"]["activations"]] == [
+        ("Hero", "created"), ("Hero", "activated"), ("Sale", "activated"), ("Sale", "paused")]
+    check = migrate_role.report(results, {}, dict(context, check_mode=True, problems=None))
+    assert check["summary"][-1] == "report: not written in check mode" and check["report"]["report_dir"] is None
+
+
+def test_the_plan_lists_names_per_kind_bounded():
+    from ansible_collections.contentstack.personalize.plugins.module_utils import migrate
+    source, dest = (json.loads((FIXTURES / name).read_text()) for name in ("retail_raw.json", "dest_raw.json"))
+    plan = migrate.build_plan(source, dest, allow_skips=True, prune=True)
+    lines = migrate_role.progress(plan, "plan", destination=dest, prune=True, check_mode=True)
+    assert lines[0] == "plan (check mode: nothing is written):"
+    assert "  attributes to delete (1): legacy_score" in lines
+    assert "  audiences to update (1): Gold & Platinum Members" in lines
+    created = [line for line in lines if line.startswith("  audiences to create (9): ")][0]
+    assert "Canadian Desktop Referrals" in created
+    assert lines[-1] == "  unchanged: 1 attributes, 1 experiences"
+    empty = migrate.build_plan(source, None, allow_skips=True)
+    many = migrate_role.progress(empty, "plan", destination=None, check_mode=True)
+    line = [x for x in many if x.startswith("  attributes to create (10): ")][0]
+    assert line.count(", ") == 9 and "more" not in line
+    twenty = [{"key": "k%02d" % n, "name": "K", "description": ""} for n in range(20)]
+    bounded = migrate_role.progress(dict(empty, attributes=twenty), "plan", check_mode=True)
+    assert "  attributes to create (20): k00, k01, k02, k03, k04, k05, k06, k07, k08, k09 and 10 more" in bounded
+
+
+def test_the_report_folder_is_absolute_from_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = {"migrate_report_dir": {"type": "path"}}
+    assert migrate_role.inputs({"migrate_report_dir": "migrate-report"}, spec)["report_dir"] == str(tmp_path / "migrate-report")
+    assert migrate_role.inputs({"migrate_report_dir": ""}, spec)["report_dir"] == ""

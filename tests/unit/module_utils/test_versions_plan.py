@@ -141,3 +141,44 @@ def test_ab_export_and_body_round_trip_through_uids():
     assert body["metrics"][0]["event"] == "e" * 24
     assert body["targeting"]["audience"]["audiences"] == ["a" * 24]
     assert vers.export_version(dict(body, uid="v"), "ab_test", idx()) == spec
+
+
+# The operator's switch: a status alone acts on what the experience holds.
+def test_status_alone_pauses_and_resumes_the_live_content_with_one_put():
+    ab_raw = {"uid": "v1", "status": "ACTIVE", "variantSplit": "7",
+              "variants": [{"name": "A", "shortUid": "0", "trafficDistribution": 40},
+                           {"name": "B", "shortUid": "1", "trafficDistribution": 60}],
+              "metrics": [{"__type": "Primary", "name": "Checkouts", "event": "e" * 24}],
+              "targeting": {"audience": {"audiences": ["a" * 24], "audienceCombinationType": "OR"}}}
+    current = [ab_raw, raw("d1", "DRAFT", SILVER)]
+    desired = vers.status_only("x", "paused", current, "ab_test", idx())
+    steps, before, after = vers.plan("x", "ab_test", current, desired, idx())
+    assert ops(steps) == [("put", "v1", "PAUSED")] and steps[0].change == "paused"
+    body = dict(steps[0].body)
+    assert body.pop("status") == "PAUSED"
+    assert body == dict((k, ab_raw[k]) for k in ("variants", "metrics", "targeting", "variantSplit")) | {
+        "variants": [dict(v, __type="ABTestVariant") for v in ab_raw["variants"]]}
+    assert [v["status"] for v in after] == ["paused", "draft"] and after[1] == before[1]
+    paused = [dict(ab_raw, status="PAUSED"), current[1]]
+    assert vers.plan("x", "ab_test", paused, vers.status_only("x", "paused", paused, "ab_test", idx()), idx())[0] == []
+    resume = vers.plan("x", "ab_test", paused, vers.status_only("x", "active", paused, "ab_test", idx()), idx())[0]
+    assert ops(resume) == [("put", "v1", "ACTIVE")] and resume[0].change == "resumed"
+
+
+def test_status_alone_activates_a_draft_as_it_is_when_nothing_is_live():
+    current = [raw("d1", "DRAFT", GOLD)]
+    steps = vers.plan("x", "segmented", current, vers.status_only("x", "active", current, "segmented", idx()), idx())[0]
+    assert ops(steps) == [("put", "d1", "ACTIVE")] and steps[0].change == "activated"
+    assert steps[0].body["variants"][0]["audiences"] == ["a" * 24]
+
+
+@pytest.mark.parametrize("current, status, message", [
+    ([raw("d1", "DRAFT", GOLD)], "paused", "experience 'X' has no live version to pause"),
+    ([raw("d1", "DRAFT")], "active", "no live version to resume and no draft with variants to activate"),
+    ([raw("v1", "ACTIVE", GOLD)], "draft", "status draft needs variants"),
+    ([raw("v1", "ACTIVE", GOLD)], None, "give status"),
+    ([raw("v1", "ACTIVE", GOLD)], "running", "status must be draft, active or paused"),
+])
+def test_status_alone_refuses_what_it_cannot_do(current, status, message):
+    with pytest.raises(PersonalizeInputError, match=message):
+        vers.status_only("experience 'X'", status, current, "segmented", idx())
