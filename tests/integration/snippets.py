@@ -24,7 +24,7 @@ import sys
 import yaml
 
 RUNNABLE = {"yaml": "yaml", "yml": "yaml", "console": "command", "sh": "command", "shell": "command", "bash": "command"}
-MARKER_KEYS = {"skip", "side", "env", "vars", "file", "seed", "id"}
+MARKER_KEYS = {"skip", "side", "env", "vars", "file", "seed", "id", "bare"}
 SIDES = ("source", "dest")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<lang>[\w+-]*)")
 MD_MARKER = re.compile(r"^\s*<!--\s*snippet:(?P<body>.*?)-->\s*$")
@@ -215,6 +215,7 @@ class World:
 
     def reset_play(self):
         return {"name": "docs test: the emulators back to their seeds", "hosts": "localhost", "gather_facts": False,
+                "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
                 "tasks": [{"name": "reset %s" % emu.url, "ansible.builtin.uri": {
                     "url": emu.url + "/_emulator/reset", "method": "POST", "body_format": "json", "body": {}}}
                     for emu in (self.na, self.eu)]}
@@ -239,15 +240,17 @@ def wrap(snippet, world):
                 play["vars"] = dict(play.get("vars") or {}, **variables)
             plays.append(play)
         return plays
-    conn = dict(world.sides[snippet.side])
-    plays.append({
+    play = {
         "name": "snippet %s" % snippet.id,
         "hosts": "localhost",
         "gather_facts": False,
         "vars": dict({"ansible_python_interpreter": "{{ ansible_playbook_python }}"}, **variables),
-        "module_defaults": {"group/contentstack.personalize.personalize": conn},
+        "module_defaults": {"group/contentstack.personalize.personalize": dict(world.sides[snippet.side])},
         "tasks": data,
-    })
+    }
+    if snippet.marker.get("bare"):
+        del play["module_defaults"]
+    plays.append(play)
     return plays
 
 
@@ -309,7 +312,7 @@ def run_playbook(group, world, workdir, base_env, redirects, n):
         for play in wrap(s, world):
             plays.append(play)
             owner.append(s)
-    path = workdir / ("docs-test-%d.yml" % n)
+    path = workdir / ("docs-test-%s.yml" % n)
     path.write_text(yaml.safe_dump(plays, sort_keys=False))
     env = _env(base_env, world, {}, redirects, workdir)
     for s in group:
@@ -320,15 +323,13 @@ def run_playbook(group, world, workdir, base_env, redirects, n):
         return [Outcome(s, "passed") for s in group]
     bad = owner[_failing_play(proc.stdout, len(plays))]
     tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
-    out = []
-    for s in group:
-        if out and out[-1].status in ("failed", "not reached"):
-            out.append(Outcome(s, "not reached", "after %s failed" % bad.id))
-        elif s is bad:
-            out.append(Outcome(s, "failed", "ansible-playbook rc=%d\n%s\n  the snippet:\n%s" % (proc.returncode, tail, _fenced(s.text))))
-        else:
-            out.append(Outcome(s, "passed"))
-    return out
+    k = group.index(bad)
+    out = [Outcome(s, "passed") for s in group[:k]]
+    out.append(Outcome(bad, "failed", "ansible-playbook rc=%d\n%s\n  the snippet:\n%s" % (proc.returncode, tail, _fenced(bad.text))))
+    rest = group[k + 1:]
+    if rest and rest[0].marker.get("seed") == "fresh":  # starts from the seeds: it does not need what failed
+        return out + run_playbook(rest, world, workdir, base_env, redirects, "%s-%d" % (n, k + 1))
+    return out + [Outcome(s, "not reached", "after %s failed" % bad.id) for s in rest]
 
 
 def run_command(s, world, workdir, base_env, redirects):
