@@ -20,6 +20,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 
 import yaml
 
@@ -182,7 +183,7 @@ class World:
             "source_organization_uid": c["SOURCE_ORG"], "destination_organization_uid": c["DEST_ORG"],
             "vault_source_token": c["SOURCE_TOKEN"], "vault_source_readonly_token": c["SOURCE_RO_TOKEN"],
             "vault_destination_token": c["DEST_TOKEN"],
-            "VAULT_PASSWORD": "docs-test-vault-password",
+            "VAULT_PASSWORD": "docs-test-vault-password", "SRC_TOKEN": c["SOURCE_TOKEN"], "DST_TOKEN": c["DEST_TOKEN"],
         }
 
     def value(self, name, side, where):
@@ -278,6 +279,7 @@ class Outcome:
         self.snippet = snippet
         self.status = status  # passed, failed, skipped, not reached
         self.detail = detail
+        self.seconds = 0.0
 
     def __repr__(self):
         return "%s %s %s" % (self.status, self.snippet.id, self.detail)
@@ -349,6 +351,7 @@ def run_page(snippets, world, workdir, base_env, region_tables):
     redirects = world.redirects(region_tables)
     outcomes = []
     for n, (kind, group) in enumerate(plan_steps(snippets)):
+        started, before = time.time(), len(outcomes)
         if outcomes and outcomes[-1].status in ("failed", "not reached"):
             outcomes += [Outcome(s, "not reached", "an earlier snippet of the page failed") for s in group]
             continue
@@ -361,4 +364,6 @@ def run_page(snippets, world, workdir, base_env, region_tables):
             outcomes.append(run_command(group[0], world, workdir, base_env, redirects))
         else:
             outcomes += run_playbook(group, world, workdir, base_env, redirects, n)
+        for o in outcomes[before:]:
+            o.seconds = (time.time() - started) / max(len(outcomes) - before, 1)
     return outcomes

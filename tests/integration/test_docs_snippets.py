@@ -9,6 +9,7 @@ Conventions: docs/contributing.md, "Snippets that run".
 """
 
 import os
+import shutil
 
 import pytest
 
@@ -52,6 +53,18 @@ def page_snippets(name):
 
 
 def run(found, tmp_path):
+    """The snippets' outcomes; a run that wrote into the checkout (the installed collection) fails."""
+    stray = ROOT / "playbooks" / "migrate-report"
+    existed = stray.exists()
+    outcomes = _run(found, tmp_path)
+    if stray.exists() and not existed:
+        shutil.rmtree(str(stray))
+        pytest.fail("%s\na snippet wrote %s, inside the installed collection: a relative migrate_report_dir "
+                    "must be relative to the current directory" % (report(outcomes), stray))
+    return outcomes
+
+
+def _run(found, tmp_path):
     with Emulator(seeds=["retail", "retail-stack"], region="aws-na", tmp_path=tmp_path / "na") as na, \
             Emulator(seeds=["empty-dest", "dest-stack"], region="aws-eu", tmp_path=tmp_path / "eu") as eu:
         world = snippets.World(na, eu, CONSTANTS)
@@ -64,7 +77,9 @@ def report(outcomes):
     counts = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
-    lines = ["%d snippets: %s" % (len(outcomes), ", ".join("%d %s" % (n, k) for k, n in sorted(counts.items())))]
+    lines = ["%d snippets: %s; %.0f s" % (len(outcomes), ", ".join("%d %s" % (n, k) for k, n in sorted(counts.items())),
+                                          sum(o.seconds for o in outcomes))]
+    lines += ["  %5.1f s %s" % (o.seconds, o.snippet.id) for o in outcomes if o.seconds >= 10]
     lines += ["  skipped %s: %s" % (o.snippet.id, o.detail) for o in outcomes if o.status == "skipped"]
     lines += ["  FAILED %s: %s" % (o.snippet.id, o.detail) for o in outcomes if o.status == "failed"]
     lines += ["  not reached %s" % o.snippet.id for o in outcomes if o.status == "not reached"]
