@@ -149,6 +149,6 @@ def test_a_broken_snippet_fails_the_test(tmp_path):
     outcomes = run(found, tmp_path)
     assert [o.status for o in outcomes] == ["passed", "failed", "not reached"], report(outcomes)
     assert "no_such_attribute" in outcomes[1].detail
-    assert "broken.md:12" in report(outcomes)
+    assert "broken.md:10" in report(outcomes)
     with pytest.raises(AssertionError):
         check(outcomes)
