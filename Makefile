@@ -38,7 +38,7 @@ help:
 	@echo "make build     - build the collection tarball into out/build/"
 	@echo "make clean     - remove the virtualenv and generated files"
 
-# requirements-dev.txt includes requirements-test.txt, which includes requirements.txt.
+# requirements-dev.txt includes requirements-test.txt (the pins), which includes requirements.txt (unpinned).
 $(STAMP): requirements.txt requirements-test.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt

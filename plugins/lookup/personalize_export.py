@@ -103,20 +103,21 @@ requirements:
 """
 
 EXAMPLES = r"""
-- name: The whole project in the portable form (one mapping), connection from personalize_* variables
+# snippet: side=source bare vars=personalize_region,personalize_project_uid,personalize_authtoken,destination_project_uid,vault_destination_token
+# The connection from the personalize_* variables (a vars file, -e, the inventory), here the source project's:
+#   personalize_region: aws-na
+#   personalize_project_uid: 6650a1b2c3d4e5f601000001
+#   personalize_authtoken: the token itself (the lookup does not template these variables)
+- name: The whole project in the portable form (one mapping)
   ansible.builtin.set_fact:
     project: "{{ lookup('contentstack.personalize.personalize_export', 'all') }}"
-  vars:
-    personalize_region: aws-eu
-    personalize_project_uid: 6650a1b2c3d4e5f601000001
-    personalize_authtoken: "{{ vault_personalize_authtoken }}"
 
-- name: Another project, connection options given to the lookup
+- name: Another project, with a connection of its own (options given to the lookup)
   ansible.builtin.set_fact:
-    other: "{{ lookup('contentstack.personalize.personalize_export', 'all',
-                      region='aws-na', project_uid=other_project_uid, oauth_token=vault_other_token) }}"
+    other: "{{ lookup('contentstack.personalize.personalize_export', 'all', projects=[{'region': 'aws-eu',
+                      'project_uid': destination_project_uid, 'oauth_token': vault_destination_token}]) }}"
 
-- name: Custom attribute keys only, connection from CONTENTSTACK_* environment variables
+- name: Custom attribute keys only
   ansible.builtin.debug:
     msg: "{{ query('contentstack.personalize.personalize_export', 'attributes', query='[].key') }}"
 
@@ -128,16 +129,22 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     raw_versions: "{{ query('contentstack.personalize.personalize_export', 'versions', portable=false) }}"
 
-- name: Read two projects at once; a project that cannot be read gives its error in its place
+- name: Two projects, each a complete mapping of connection options
+  ansible.builtin.set_fact:
+    source: {region: aws-na, project_uid: "{{ personalize_project_uid }}", authtoken: "{{ personalize_authtoken }}"}
+    destination: {region: aws-eu, project_uid: "{{ destination_project_uid }}", oauth_token: "{{ vault_destination_token }}"}
+
+- name: Read both at once; a project that cannot be read gives its error in its place
   ansible.builtin.set_fact:
     reads: "{{ query('contentstack.personalize.personalize_export', 'all', portable=false, on_error='return',
                      projects=[source | combine({'label': 'source'}), destination | combine({'label': 'destination'})]) }}"
 
-- name: Feed an export into the list form of a module (another project)
+- name: Feed an export into the list form of a module (the attributes of this project into another)
   contentstack.personalize.personalize_attribute:
+    region: aws-eu
     project_uid: "{{ destination_project_uid }}"
-    items: "{{ query('contentstack.personalize.personalize_export', 'attributes',
-                     project_uid=source_project_uid) }}"
+    oauth_token: "{{ vault_destination_token }}"
+    items: "{{ query('contentstack.personalize.personalize_export', 'attributes') }}"
 """
 
 RETURN = r"""

@@ -58,6 +58,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+# snippet: skip="needs the folder playbooks/export.yml writes; docs/export.md runs export.yml, then apply.yml, which uses this lookup"
 - name: Check the files of a folder (no API call)
   ansible.builtin.set_fact:
     files: "{{ query('contentstack.personalize.personalize_folder', './acme-retail') | first }}"

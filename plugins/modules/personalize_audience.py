@@ -57,6 +57,14 @@ options:
 """
 
 EXAMPLES = r"""
+- name: The custom attributes the rules below use (they must exist first)
+  contentstack.personalize.personalize_attribute:
+    items:
+      - key: loyalty_tier
+        name: Loyalty tier
+      - key: visits_count
+        name: Visits count
+
 - name: Gold members browsing from the US on mobile
   contentstack.personalize.personalize_audience:
     name: US mobile gold members

@@ -43,6 +43,14 @@ options:
 """
 
 EXAMPLES = r"""
+- name: The experiences to order (they must exist first)
+  contentstack.personalize.personalize_experience:
+    items:
+      - name: Black Friday banner
+        type: segmented
+      - name: Homepage hero
+        type: segmented
+
 - name: Campaigns before the evergreen hero
   contentstack.personalize.personalize_priority:
     order:

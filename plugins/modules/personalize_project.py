@@ -80,7 +80,7 @@ notes:
   - The token needs C(personalize:manage) on the organization to create or delete a project.
 """
 
-EXAMPLES = r"""
+EXAMPLES = r"""# snippet: vars=vault_personalize_oauth_token
 - name: Make sure the destination project exists, and keep its uid for the other modules
   contentstack.personalize.personalize_project:
     organization_uid: blt5e1ec7ed0000b002
@@ -102,6 +102,8 @@ EXAMPLES = r"""
 - name: Remove a scratch project
   contentstack.personalize.personalize_project:
     organization_uid: blt5e1ec7ed0000b002
+    oauth_token: "{{ vault_personalize_oauth_token }}"
+    region: eu
     name: Scratch
     state: absent
 """

@@ -102,6 +102,49 @@ options:
 """
 
 EXAMPLES = r"""
+- name: The experiences the versions below are of (they must exist first)
+  contentstack.personalize.personalize_experience:
+    items:
+      - name: Homepage hero
+        type: segmented
+      - name: Checkout button test
+        type: ab_test
+
+- name: The attributes, audiences and event the variants and metrics name
+  contentstack.personalize.personalize_attribute:
+    items:
+      - key: loyalty_tier
+      - key: visits_count
+      - key: utm_campaign
+
+- name: Audiences by name, for the variants
+  contentstack.personalize.personalize_audience:
+    items:
+      - name: Gold members
+        definition:
+          combinationType: AND
+          rules:
+            - attribute: {key: loyalty_tier}
+              attributeMatchCondition: STRING_EQUALS
+              attributeMatchOptions: {__type: StringMatchOptions, value: gold}
+      - name: First visit
+        definition:
+          combinationType: AND
+          rules:
+            - attribute: {key: visits_count}
+              attributeMatchCondition: NUMBER_LESS_THAN
+              attributeMatchOptions: {__type: NumberMatchOptions, value: 2}
+      - name: Campaign landing
+        definition:
+          combinationType: AND
+          rules:
+            - attribute: {key: utm_campaign}
+              attributeMatchCondition: HAS_ANY_VALUE
+
+- name: The event the A/B test measures
+  contentstack.personalize.personalize_event:
+    key: checkout_completed
+
 - name: Hero variants per loyalty tier, live
   contentstack.personalize.personalize_version:
     experience: Homepage hero
