@@ -305,9 +305,9 @@ def _row(project, diff):
     field = diff["field"] if diff["field"] is not None else "(whole item)"
     if diff.get("version"):
         field = "%s version: %s" % (diff["version"], diff["field"] if diff["field"] is not None else "(whole version)")
-    cells = [project, diff["kind"], diff["item"], field, value_text(diff["desired"], diff["field"]),
-             value_text(diff["live"], diff["field"])]
-    return "| %s |" % " | ".join(value_text(c) for c in cells)
+    cells = [value_text(c) for c in (project, diff["kind"], diff["item"], field)]
+    cells += [value_text(diff["desired"], diff["field"]), value_text(diff["live"], diff["field"])]
+    return "| %s |" % " | ".join(cells)
 
 
 def markdown(results):

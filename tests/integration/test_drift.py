@@ -271,4 +271,16 @@ def test_the_large_project_against_its_folder_with_the_minimal_reads(ansible_pla
         assert sorted(d["item"] for d in found[SOURCE["project_uid"]]) == sorted(a["key"] for a in renamed)
         rows = [line for line in text.splitlines() if line.startswith("| %s |" % SOURCE["project_uid"])]
         assert len(rows) == 3 and all(len(r) < 300 for r in rows)
-        print("large project drift: %d calls, %.1f s" % (len(log), seconds))
+        print("large project against its folder: %d calls, %.1f s" % (len(log), seconds))
+
+        # against itself (project to project): no noise, and one read of each side
+        mark = emu.mark()
+        started = time.monotonic()
+        run, found, text = drift(ansible_playbook, emu, tmp_path, source=dict(connection(emu, "source"), rate_limit=0))
+        seconds = time.monotonic() - started
+        print(["%s %.1f" % (t["name"], t["end"] - t["start"]) for t in run.tasks])
+        assert run.rc == 0, run.stdout[-3000:]
+        assert found == {SOURCE["project_uid"]: []}
+        assert len(emu.log(since=mark)) == 2 * (5 + SIZES["L"]["experiences"])
+        no_writes(emu, mark)
+        print("large project against itself: %d calls, %.1f s" % (len(emu.log(since=mark)), seconds))
