@@ -284,3 +284,28 @@ def test_the_large_project_against_its_folder_with_the_minimal_reads(ansible_pla
         assert len(emu.log(since=mark)) == 2 * (5 + SIZES["L"]["experiences"])
         no_writes(emu, mark)
         print("large project against itself: %d calls, %.1f s" % (len(emu.log(since=mark)), seconds))
+
+
+# ------------------------------------------------------------------------------ every host of an inventory
+def test_every_project_of_an_inventory_group_in_one_report(emulator, ansible_playbook, tmp_path):
+    folder = seed_folder(tmp_path)
+    inventory = tmp_path / "projects.ini"
+    common = "ansible_connection=local ansible_python_interpreter=%s personalize_api_url=%s personalize_rate_limit=0" % (
+        sys.executable, emulator.url)
+    inventory.write_text("[shops]\nretail personalize_project_uid=%s personalize_authtoken=%s %s\n"
+                         "eu personalize_project_uid=%s personalize_oauth_token=%s %s\n"
+                         % (SOURCE["project_uid"], SOURCE["authtoken"], common, DEST["project_uid"], DEST["oauth_token"], common))
+    report = tmp_path / "report"
+    mark = emulator.mark()
+    run = ansible_playbook(DRIFT, args=("-i", str(inventory)), extra_vars={
+        "personalize_hosts": "shops", "personalize_export_dir": str(folder), "drift_report_dir": str(report)})
+    found = json.loads((report / "drift.json").read_text())
+    assert sorted(found) == sorted([SOURCE["project_uid"], DEST["project_uid"]])
+    assert found[SOURCE["project_uid"]] == []
+    # the empty project lacks every item of the folder but the Lytics audience (a note, not drift)
+    assert len(found[DEST["project_uid"]]) == 10 + 5 + 10 + 6
+    assert run.rc != 0 and "drift in 1 project(s): %s" % DEST["project_uid"] in run.stdout
+    text = (report / "drift.md").read_text()
+    assert "project %s against folder %s: no drift" % (SOURCE["project_uid"], folder) in text
+    assert "read-only (Lytics) audience 'High Propensity Buyers (Lytics)' is in the folder, not in the project" in text
+    no_writes(emulator, mark)
