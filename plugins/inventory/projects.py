@@ -47,14 +47,17 @@ options:
         retries) fails the inventory with a message that names it when O(strict=true); when
         O(strict=false) its projects are left out with a warning naming it, and the others are listed
         (and nothing is cached, so the next run reads every organization again).
+      - Left out, one organization whose options all come from the environment, as an AWX or
+        Automation Platform credential of the collection's credential type injects them (C(docs/awx.md)).
     type: list
     elements: dict
-    required: true
+    default: [{}]
     suboptions:
       organization_uid:
-        description: The organization uid, sent as the C(organization_uid) header; from E(CONTENTSTACK_ORGANIZATION_UID) when left out.
+        description:
+          - The organization uid, sent as the C(organization_uid) header; from E(CONTENTSTACK_ORGANIZATION_UID)
+            when left out. Needed, from one or the other.
         type: str
-        required: true
       region:
         description:
           - The region, as O(contentstack.personalize.personalize_project#module:region) of the modules.
