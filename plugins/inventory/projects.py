@@ -168,6 +168,14 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params
 
 NAME = "contentstack.personalize.projects"
+_PLAIN = (str, bool, int, float, list, dict)
+
+
+def _decrypted(entry):
+    """An entry with its vault-encrypted values (``!vault``) as the plain strings they hold."""
+    if not isinstance(entry, dict):
+        return entry
+    return dict((k, v if v is None or isinstance(v, _PLAIN) else str(v)) for k, v in entry.items())
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -187,7 +195,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not isinstance(entries, list) or not entries:
             raise AnsibleParserError("%s: organizations must be a non-empty list of mappings" % NAME)
         try:
-            conns = [inventory.entry_connection(entry, pos, os.environ) for pos, entry in enumerate(entries)]
+            conns = [inventory.entry_connection(_decrypted(entry), pos, os.environ) for pos, entry in enumerate(entries)]
         except PersonalizeError as exc:
             raise AnsibleParserError("%s: %s" % (NAME, exc))
 

@@ -170,12 +170,27 @@ def test_inventory_lists_every_project_with_vars_groups_compose_keyed_groups_and
     assert_no_token(proc.stdout, proc.stderr, again.stdout, again.stderr, *(p.read_text() for p in files))
 
 
-def test_hostname_uid_and_include(two_regions, tmp_path):
+def test_hostname_uid_include_and_a_vault_encrypted_token(two_regions, tmp_path):
     na, eu = two_regions
-    config = write_config(tmp_path / "inv", organizations(na, eu), hostname="uid", include=["Acme Retail*"])
-    proc = inventory_list(config, clean_env(tmp_path))
+    bindir = os.path.dirname(sys.executable)
+    secret = tmp_path / "vault-pass"
+    secret.write_text("inventory-test\n")
+    env = clean_env(tmp_path)
+    encrypted = subprocess.run([os.path.join(bindir, "ansible-vault"), "encrypt_string", "--vault-password-file", str(secret),
+                                "--name", "authtoken", SOURCE["readonly_authtoken"]], capture_output=True, text=True, env=env, check=True).stdout
+    orgs = organizations(na, eu)
+    del orgs[0]["authtoken"]
+    config = write_config(tmp_path / "inv", orgs, hostname="uid", include=["Acme Retail*"])
+    text = config.read_text().replace("- organization_uid: %s\n" % SOURCE["org"],
+                                      "- organization_uid: %s\n" % SOURCE["org"] + "".join("  " + line + "\n" for line in encrypted.strip().splitlines()), 1)
+    assert "!vault" in text
+    config.write_text(text)
+    cmd = [os.path.join(bindir, "ansible-inventory"), "-i", str(config), "--list", "--vault-password-file", str(secret)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
+    assert "left out" not in proc.stderr
     assert sorted(listed(proc)["_meta"]["hostvars"]) == [SOURCE["project_uid"], DEST["project_uid"]]
+    assert_no_token(proc.stdout, proc.stderr)
 
 
 @pytest.mark.parametrize("strict", [True, False])
