@@ -582,6 +582,175 @@ def machine():
             "uncommitted": [line[3:] for line in dirty if line.strip()]}
 
 
+# ------------------------------------------------------------------------------- scale: an inventory of projects
+# 50 projects in 5 organizations of one emulator, listed by the inventory plugin
+# contentstack.personalize.projects: (a) export.yml over every host, forks 25; (b) copy_to_projects.yml, one
+# source (the retail project) onto the 40 empty projects of the other 4 organizations, forks 20. The floor of
+# each is the busiest organization's minimal calls / 10 per second (its calls cannot go faster, the other
+# organizations' run beside them); peak memory is the PSS of the whole ansible-playbook process tree.
+SCALE_ORGS = 5
+SCALE_PER_ORG = 10
+SCALE_RATE = 10
+# The other projects of the source's organization: mid-size, so that exporting them takes time.
+SCALE_PROJECT_SIZE = {"attributes": 20, "events": 10, "audiences": 40, "experiences": 40, "versions": 80}
+SCALE_FORKS = {"export": 25, "copy": 20}
+
+
+def scale_orgs():
+    """[(organization uid, token)]: the retail source's organization first, then four more."""
+    return [(SOURCE_ORG, SOURCE_TOKEN)] + [("blt5ca1e0000000%04d" % n, "csat-scale-%016d" % n) for n in range(2, SCALE_ORGS + 1)]
+
+
+def scale_seed():
+    """One seed: the retail project and 9 generated ones in the first organization, 10 empty projects in
+    each of the others (their destinations), every organization with its own token and a raised project limit."""
+    base = generate.source_seed([generate.retail_project()], project_limit=2 * SCALE_PER_ORG)
+    seed = {"organizations": base["organizations"], "tokens": base["tokens"], "projects": base["projects"]}
+    for n in range(1, SCALE_PER_ORG):
+        uid = "6650a1b2c3d4e5f6%08x" % (0x5ca1e000 + n)
+        seed["projects"].append(generate.generate_project(uid, "Brand %02d" % n, organization_uid=SOURCE_ORG, seed=n,
+                                                          **SCALE_PROJECT_SIZE))
+    for org, token in scale_orgs()[1:]:
+        seed["organizations"].append({"uid": org, "name": "Scale %s" % org[-4:], "projectLimit": 2 * SCALE_PER_ORG})
+        seed["tokens"].append({"token": token, "kind": "authtoken", "organizations": [org],
+                               "scopes": ["personalize:read", "personalize:manage"],
+                               "user": {"uid": "blt7a1b2c3d%08d" % int(org[-4:]), "name": "Scale user"}})
+        for n in range(SCALE_PER_ORG):
+            seed["projects"].append({"uid": "6650a1b2c3d4e5f6%04d%04x" % (int(org[-4:]), n), "name": "Shop %s %02d" % (org[-4:], n),
+                                     "description": "", "organizationUid": org})
+    return seed
+
+
+def scale_inventory(workdir, emu):
+    """The plugin's configuration (its tokens list the projects) and one group_vars file per organization
+    (the token the plays use), as docs/inventory.md."""
+    inv = workdir / "inventory"
+    (inv / "group_vars").mkdir(parents=True)
+    orgs = [{"organization_uid": org, "api_url": emu.url, "region": "aws-na", "rate_limit": SCALE_RATE, "authtoken": token}
+            for org, token in scale_orgs()]
+    config = inv / "scale.personalize_projects.yml"
+    config.write_text(json.dumps({"plugin": "contentstack.personalize.projects", "strict": True, "organizations": orgs}))
+    for org, token in scale_orgs():
+        (inv / "group_vars" / ("personalize_org_%s.yml" % org)).write_text(json.dumps({"personalize_authtoken": token}))
+    (inv / "group_vars" / "all.yml").write_text(json.dumps({"ansible_python_interpreter": venv_python()}))
+    return config
+
+
+def scale_minimal(states, job, source_uid):
+    """Minimal calls per organization uid of job ``export`` (every project read once) or ``copy`` (the
+    retail source onto every empty project of the other organizations), each with the inventory's listing."""
+    per_org = dict((org, 1) for org, _token in scale_orgs())  # GET /projects by the plugin
+    source = states[source_uid]
+    for uid, state in states.items():
+        org = state["project"]["organizationUid"]
+        if job == "export":
+            per_org[org] += minimal.minimal_calls(state, {})["source"]["total"]
+        elif org != SOURCE_ORG:
+            calls = minimal.minimal_calls(source, state)
+            per_org[SOURCE_ORG] += calls["source"]["total"]
+            per_org[org] += calls["destination"]["total"]
+    return per_org
+
+
+def scale_job(job, workdir, emu, config):
+    """One ansible-playbook run of ``job`` over the inventory; its row."""
+    source_uid = generate.retail_project()["uid"]
+    states = emu.state()["projects"]
+    per_org_min = scale_minimal(states, job, source_uid)
+    run_dir = workdir / job
+    run_dir.mkdir()
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("CONTENTSTACK_"))
+    env.update({"ANSIBLE_COLLECTIONS_PATH": str(collections_root()), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "ANSIBLE_LOCAL_TEMP": str(run_dir / "ansible-tmp"), "ANSIBLE_HOME": str(workdir / "ansible-home"),
+                "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1", "TMPDIR": str(workdir / "tmp")})
+    (workdir / "tmp").mkdir(exist_ok=True)
+    cmd = [str(pathlib.Path(venv_python()).parent / "ansible-playbook"), "-i", str(config), "-f", str(SCALE_FORKS[job])]
+    if job == "export":
+        cmd += [str(ROOT / "playbooks" / "export.yml"), "-e", "personalize_hosts=personalize_projects",
+                "-e", json.dumps({"personalize_export_dir": str(run_dir / "exports") + "/{{ inventory_hostname }}"})]
+    else:
+        source = {"migrate_source": {"api_url": emu.url, "project_uid": source_uid, "organization_uid": SOURCE_ORG,
+                                     "authtoken": SOURCE_RO_TOKEN, "rate_limit": SCALE_RATE},
+                  "migrate_allow_skips": True, "personalize_report_root": str(run_dir / "reports"),
+                  "personalize_hosts": ":".join("personalize_org_" + org for org, _token in scale_orgs()[1:])}
+        (run_dir / "source.json").write_text(json.dumps(source))
+        cmd += [str(ROOT / "playbooks" / "copy_to_projects.yml"), "-e", "@" + str(run_dir / "source.json")]
+    mark = emu.mark()
+    with open(run_dir / "ansible.out", "w") as out:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=str(run_dir))
+        with TreeSampler(proc.pid) as mem:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - t0
+    rc = os.waitstatus_to_exitcode(status)
+    log = emu.log(since=mark)
+    per_org = dict((org, {"calls": 0, "minimal": minimum, "floor_s": round(minimum / float(SCALE_RATE), 2)})
+                   for org, minimum in per_org_min.items())
+    for e in log:
+        if e.get("org") in per_org:
+            per_org[e["org"]]["calls"] += 1
+    busiest = max(per_org.values(), key=lambda o: o["floor_s"])
+    if job == "export":
+        done = sum(1 for p in (run_dir / "exports").iterdir() if (p / "project.yml").exists()) if (run_dir / "exports").exists() else 0
+        hosts = len(states)
+    else:
+        reports = list((run_dir / "reports").glob("*/report.json")) if (run_dir / "reports").exists() else []
+        done = sum(1 for p in reports if json.loads(p.read_text()).get("verify") == "ok")
+        hosts = len(states) - SCALE_PER_ORG
+    counted = count_calls(log)
+    row = {"job": job, "hosts": hosts, "done": done, "forks": SCALE_FORKS[job], "organizations": len(per_org), "rc": rc,
+           "wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "calls": counted,
+           "minimal": sum(per_org_min.values()), "per_org": per_org, "busiest_org_floor_s": busiest["floor_s"],
+           "wall_over_busiest_floor": round(wall / busiest["floor_s"], 3),
+           # Information: the controller's CPU time spread over every core, a floor of its own on a small machine.
+           "cpu_over_cores_s": round((usage.ru_utime + usage.ru_stime) / float(os.cpu_count() or 1), 2),
+           "peak_pss_mb": mem.peak_pss_mb, "peak_rss_mb": mem.peak_rss_mb, "peak_processes": mem.peak_processes}
+    if rc != 0:
+        row["ansible_tail"] = redact("\n".join((run_dir / "ansible.out").read_text(errors="replace").splitlines()[-40:]))
+    return row
+
+
+def run_scale(workdir):
+    """(a) the export, then (b) the copy, against one emulator holding the 5 organizations."""
+    emu = Emulator(seeds=[scale_seed()], rate_limit=SCALE_RATE, limits={"projects_per_organization": 2 * SCALE_PER_ORG},
+                   region="aws-na", tmp_path=workdir / "emu")
+    try:
+        emu.start()
+        config = scale_inventory(workdir, emu)
+        return [scale_job(job, workdir, emu, config) for job in ("export", "copy")]
+    finally:
+        emu.stop()
+
+
+def scale_table(rows):
+    lines = ["| job | hosts | done | orgs | forks | calls | minimal | calls/min | writes | 429s | wall s | busiest org floor s "
+             "| wall/busiest floor | CPU s | CPU s/cores | peak PSS MB | max RSS MB | processes | rc |", "|" + "---|" * 19]
+    for r in rows:
+        lines.append("| %s | %d | %d | %d | %d | %d | %d | %.2f | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.0f | %.0f | %d | %d |" % (
+            r["job"], r["hosts"], r["done"], r["organizations"], r["forks"], r["calls"]["total"], r["minimal"],
+            r["calls"]["total"] / float(r["minimal"]), r["calls"]["writes"], r["calls"]["throttled"], r["wall_s"],
+            r["busiest_org_floor_s"], r["wall_over_busiest_floor"], r["cpu_s"], r["cpu_over_cores_s"], r["peak_pss_mb"], r["peak_rss_mb"],
+            r["peak_processes"], r["rc"]))
+    return "\n".join(lines)
+
+
+def main_scale(out_dir):
+    """--scale: the inventory jobs (a) and (b), their table and JSON (out/benchmarks/scale-latest.*)."""
+    info = machine()
+    with tempfile.TemporaryDirectory(prefix="personalize-scale-") as tmp:
+        rows = run_scale(pathlib.Path(tmp))
+    try:
+        info["loadavg_at_end"] = os.getloadavg()
+    except OSError:
+        pass
+    text = scale_table(rows)
+    (out_dir / "scale-latest.json").write_text(json.dumps({"machine": info, "rows": rows}, indent=1))
+    (out_dir / "scale-latest.md").write_text(text + "\n")
+    print(text)
+    bad = [r for r in rows if r["rc"] != 0 or r["done"] != r["hosts"]]
+    return 1 if bad else 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help="comma list of %s" % ", ".join(SIZES))
@@ -594,10 +763,14 @@ def main(argv=None):
     parser.add_argument("--render", metavar="JSON", help="print the tables of an earlier results file and exit")
     parser.add_argument("--stack", action="store_true", help="only the stack phase's CMA calls against their minimum "
                         "(benchmarks/stack.py)")
+    parser.add_argument("--scale", action="store_true", help="only the inventory scale jobs: 50 projects in 5 organizations")
     args = parser.parse_args(argv)
     if args.stack:
         import stack  # pylint: disable=import-outside-toplevel
         return stack.stack_main(args.out)
+    if args.scale:
+        pathlib.Path(args.out).mkdir(parents=True, exist_ok=True)
+        return main_scale(pathlib.Path(args.out))
     if args.render:
         data = json.loads(pathlib.Path(args.render).read_text())
         floors = floors_table(data["rows"])
