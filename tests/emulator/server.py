@@ -274,7 +274,8 @@ class Emulator:
     def handle_api(self, method, path, query, headers, raw):
         """Returns (status, body, extra_headers, fault). status None = drop the connection."""
         entry = {"ts": time.time(), "method": method, "path": path,
-                 "query": query, "status": None, "org": None, "project": None, "fault": None}
+                 "query": query, "status": None, "org": None, "project": None, "fault": None,
+                 "arrival": None}
         try:
             status, body, hdrs, fault = self._api(method, path, query, headers, raw, entry)
         except ApiError as e:
