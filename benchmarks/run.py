@@ -536,9 +536,9 @@ def limiter_goals(rows):
 
     def add(goal, found, check):
         met = None if not found else all(check(r) for r in found)
-        out.append({"goal": goal, "met": met, "limit": "", "measured": "; ".join(
-            "%s %s %s: %.2f x, %d 429s" % (r["limiter"], r["case"], r["phase"], r["wall_over_floor"] or 0,
-                                          r["throttled"]) for r in found)})
+        measured = ["%s %s %s: %.2f x, %d 429s" % (r["limiter"], r["case"], r["phase"], r["wall_over_floor"] or 0,
+                                                   r["throttled"]) for r in found]
+        out.append({"goal": goal, "met": met, "limit": "", "measured": "; ".join(measured)})
 
     def rows_of(case, phase=None):
         return [r for r in rows if r["case"] == case and phase in (None, r["phase"])]

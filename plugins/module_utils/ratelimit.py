@@ -10,11 +10,10 @@ window aligned to the second. The one rule that all three accept is the strictes
 processes (Ansible forks a process per task and per host), as the server will count it:
 
 * A request may arrive at the server any time between its send and its answer. The limiter keeps
-  the latest arrival bound of each recent request, ``end``. While it is on its way, that is open
-  (it may arrive any time). Once answered, it is the answer's time, or for a slow answer the send
-  time plus what the round trip took beyond the fastest recent one, and at least a margin for
-  jitter, half an interval of the rate (50 ms at 10 per second). What matters is the variation of
-  the network delay, not the delay itself: the server counts our requests shifted by that delay.
+  the latest arrival bound of each recent request, ``end``: open while it is on its way (it may
+  arrive any time), then the answer's time. That bound holds whatever the network's delay, its
+  jitter or the server's load; the margin it costs is the round trip, and only when the budget is
+  used to the full by parallel workers (a window then lasts a second plus one answer's time).
 * A request may be sent at ``t`` only if fewer than ``capacity`` requests have ``end > t - window``.
   Then no one-second window at the server ever holds more than ``capacity`` arrivals (whichever
   request arrives last in it was sent after all the others, which could only arrive after
@@ -96,21 +95,17 @@ class PaceState:
     ``ends`` maps a request id to its latest possible arrival time.
     """
 
-    def __init__(self, limit, rate=None, changed=0.0, paused_until=0.0, ends=None, rtt_min=_OPEN):
+    def __init__(self, limit, rate=None, changed=0.0, paused_until=0.0, ends=None):
         self.limit = limit
         self.rate = limit if rate is None else rate
         self.changed = changed
         self.paused_until = paused_until
         self.ends = dict(ends or {})
-        self.rtt_min = rtt_min
 
-    def answered(self, ident, sent, now, margin):
-        """The answer of ``ident`` (sent at ``sent``) is back at ``now``: its arrival bound."""
-        rtt = max(0.0, now - sent)
-        # The fastest recent round trip, forgotten slowly (a millisecond per answer) if none as fast comes.
-        self.rtt_min = min(rtt, self.rtt_min + 0.001)
+    def answered(self, ident, now):
+        """The answer of ``ident`` is back at ``now``: it reached the server by then."""
         if ident in self.ends:
-            self.ends[ident] = min(now, sent + max(margin, rtt - self.rtt_min))
+            self.ends[ident] = now
 
     @staticmethod
     def capacity_of(rate):
@@ -162,7 +157,7 @@ class PaceState:
         return True
 
     def dump(self):
-        lines = ["%.6f %.6f %.6f %.6f" % (self.rate, self.changed, self.paused_until, self.rtt_min)]
+        lines = ["%.6f %.6f %.6f" % (self.rate, self.changed, self.paused_until)]
         lines += ["%s %.6f" % (k, v) for k, v in sorted(self.ends.items(), key=lambda kv: kv[1])]
         return ("\n".join(lines) + "\n").encode("ascii")
 
@@ -171,7 +166,7 @@ class PaceState:
         """Parse a file's content; anything unreadable gives a fresh state."""
         try:
             lines = raw.decode("ascii").split("\n")
-            rate, changed, paused, rtt_min = (float(x) for x in lines[0].split())
+            rate, changed, paused = (float(x) for x in lines[0].split())
             ends = {}
             for line in lines[1:]:
                 if line.strip():
@@ -179,9 +174,9 @@ class PaceState:
                     ends[key] = float(value)
         except (UnicodeDecodeError, ValueError, IndexError):
             return cls(limit)
-        if not 0 < rate <= limit or any(math.isnan(x) for x in (rate, changed, paused, rtt_min)):
+        if not 0 < rate <= limit or any(math.isnan(x) for x in (rate, changed, paused)):
             return cls(limit)
-        return cls(limit, rate, changed, paused, ends, min(max(0.0, rtt_min), _OPEN))
+        return cls(limit, rate, changed, paused, ends)
 
 
 class Ticket:
@@ -197,13 +192,12 @@ class SharedRateLimiter:
     """Pace calls to at most ``rate`` per window across all processes that share ``key``.
 
     ``rate`` of 0 or None switches pacing off. ``sleep`` and ``clock`` are attributes so tests
-    can replace them; ``margin`` is the jitter margin (default half an interval).
+    can replace them.
     """
 
-    def __init__(self, key, rate, directory=None, margin=None):
+    def __init__(self, key, rate, directory=None):
         self.key = key
         self.rate = float(rate) if rate else 0.0
-        self.margin = (0.5 / self.rate if self.rate > 0 else 0.0) if margin is None else float(margin)
         self.sleep = time.sleep
         self.clock = time.time
         self.waited = 0.0
@@ -290,7 +284,7 @@ class SharedRateLimiter:
         """The answer is back (or the attempt failed): the request arrived by now at the latest."""
         if ticket is None:
             return
-        self._update(lambda state, now: state.answered(ticket.id, ticket.sent, now, self.margin))
+        self._update(lambda state, now: state.answered(ticket.id, now))
 
     def throttled(self, ticket, retry_after=None):
         """A 429: lower the key's rate (once per rate) and pause the key for everybody.

@@ -105,16 +105,21 @@ class RateLimiter:
 
     def take(self, key, now=None):
         """None if allowed, else seconds until a request would be allowed."""
+        return self.take_at(key, now)[0]
+
+    def take_at(self, key, now=None):
+        """``(take's answer, the arrival time it used)``: the time is read inside the lock, so that
+        requests are counted in the order of their arrival times."""
         with self.lock:
-            if self.rate <= 0:
-                return None
             now = self.clock() if now is None else now
+            if self.rate <= 0:
+                return None, now
             key = "*" if self.scope == "server" else key
             budget = self.budgets.get(key)
             if budget is None:
                 budget = self.budgets[key] = _Budget(self.algorithm, self.rate, now)
             budget.compete(now, self.competing)
-            return budget.take(now)
+            return budget.take(now), now
 
 
 def check_limiter_config(body, bad):

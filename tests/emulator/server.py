@@ -220,14 +220,12 @@ class Emulator:
             return {"Retry-After": email.utils.formatdate(math.ceil(time.time()) + seconds, usegmt=True)}
         return {}
 
-    def arrive(self, entry):
-        """The arrival jitter (the request reaches the limiter up to jitter_ms late); logs the arrival."""
+    def jitter(self):
+        """The arrival jitter: the request reaches the limiter up to jitter_ms late."""
         if self.jitter_ms > 0:
             with self.fault_lock:
                 delay = self.jitter_rng.uniform(0, self.jitter_ms / 1000.0)
             time.sleep(delay)
-        entry["arrival"] = time.time()
-        return entry["arrival"]
 
     def draw(self, name):
         with self.fault_lock:
@@ -237,14 +235,16 @@ class Emulator:
     # ------------------------------------------------------------------ throttling, faults, body (both APIs)
     def throttle(self, org, limiter, entry=None):
         """The burst fault, the rate limiter and the error faults: an answer to send now, or None."""
-        now = self.arrive(entry if entry is not None else {})
+        self.jitter()
         with self.fault_lock:
             burst = self.burst_left > 0
             if burst:
                 self.burst_left -= 1
         if burst:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(1), "burst_429"
-        wait = limiter.take(org or "-", now)
+        wait, arrival = limiter.take_at(org or "-")
+        if entry is not None:
+            entry["arrival"] = arrival
         if wait is not None:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(wait), None
         for code in (500, 502, 503):
