@@ -440,6 +440,152 @@ class Bench:
         return out
 
 
+# ------------------------------------------------------------------------------- the limiter dimension
+# Every server reading of "10 requests per second per organization", each case of issue 13, with
+# 20 ms of arrival jitter: the client must keep to the limit as the server counts it.
+LIMITERS = ("token_bucket", "sliding_window", "fixed_window")
+LIMITER_CASES = ("S", "L", "fanout", "cross", "compete")
+JITTER_MS = 20
+COMPETING = 3.0
+
+
+class LimiterBench(Bench):
+    """One limiter and case, at 10 req/s. ``cross``: the L copy between two organizations of ONE
+    emulator (one host) with no organization_uid on either side (the client keys its budget by
+    credential). ``compete``: L while another client of each organization sends 3 req/s."""
+
+    def __init__(self, limiter, case, workdir, keep_logs=None):
+        super(LimiterBench, self).__init__("L" if case in ("cross", "compete") else case, "rate10", workdir,
+                                           keep_logs=keep_logs)
+        self.case, self.limiter_name = case, limiter
+        self.limiter = {"algorithm": limiter, "jitter_ms": JITTER_MS,
+                        "retry_after": {"seconds": 1, "date": 1, "none": 1}}
+        if case == "compete":
+            self.limiter["competing"] = COMPETING
+
+    def emulators(self):
+        if self.case == "cross":
+            seeds = [generate.source_seed(self.sources), generate.dest_seed(len(self.dest_uids))]
+            emu = Emulator(seeds=seeds, rate_limit=self.rate, limits=self.limits, region="aws-na",
+                           tmp_path=self.workdir / "emu", limiter=self.limiter)
+            return emu, emu
+        src, dst = super(LimiterBench, self).emulators()
+        for emu in set((src, dst)):
+            emu.limiter = self.limiter
+        return src, dst
+
+    def inventory(self, src, dst):
+        path = super(LimiterBench, self).inventory(src, dst)
+        if self.case == "cross":
+            data = json.loads(path.read_text())
+            for host in data["bench"]["hosts"].values():
+                host["migrate_source"].pop("organization_uid")
+                host["migrate_destination"].pop("organization_uid")
+            path.write_text(json.dumps(data, indent=1))
+        return path
+
+    def phase(self, phase, src, dst, inventory):
+        row = super(LimiterBench, self).phase(phase, src, dst, inventory)
+        row.update(limiter=self.limiter_name, case=self.case)
+        made = row["calls"]["source"]["total"] + row["calls"]["destination"]["total"]
+        budget = self.rate - (COMPETING if self.case == "compete" else 0.0)
+        minimal_calls = row["minimal"]["source"] + row["minimal"]["destination"]
+        # The floor: the minimal calls (verify's read-back included) at the budget left to us.
+        row["budget"] = budget
+        row["floor_s"] = round(minimal_calls / budget, 2)
+        if phase == "rerun":  # a re-run reads: its floor is its reads at the budget
+            row["floor_s"] = round(row["reads_made"] / budget, 2)
+        if self.case == "cross":  # the two organizations' reads overlap: the busier one's reads
+            busier = max(row["calls"][side]["reads"] for side in ("source", "destination"))
+            row["busier_read_floor_s"] = round(busier / budget, 2)
+            if phase == "rerun":
+                row["floor_s"] = row["busier_read_floor_s"]
+        if self.case == "compete":
+            row["calls_floor_s"] = round(made / budget, 2)
+        row["wall_over_floor"] = round(row["wall_s"] / row["floor_s"], 3) if row["floor_s"] else None
+        return row
+
+
+def run_limiters(limiters, cases, keep=None):
+    rows = []
+    for limiter in limiters:
+        for case in cases:
+            with tempfile.TemporaryDirectory(prefix="personalize-bench-") as tmp:
+                print("running %s / %s ..." % (limiter, case), file=sys.stderr, flush=True)
+                for row in LimiterBench(limiter, case, pathlib.Path(tmp), keep_logs=keep).run():
+                    print("  %s: rc %d, %.1f s, 429s %d" % (row["phase"], row["rc"], row["wall_s"], row["throttled"]),
+                          file=sys.stderr, flush=True)
+                    rows.append(row)
+    return rows
+
+
+def limiter_table(rows):
+    lines = ["| limiter | case | phase | calls | 429 answers | wall s | floor s | wall/floor | rc | verify |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        made = r["calls"]["source"]["total"] + r["calls"]["destination"]["total"]
+        verify = ",".join(sorted(set(str((v or {}).get("verify")) for v in r["reports"].values())))
+        lines.append("| %s | %s | %s | %d | %d | %.1f | %.1f | %.2f | %d | %s |" % (
+            r["limiter"], r["case"], r["phase"], made, r["throttled"], r["wall_s"], r["floor_s"],
+            r["wall_over_floor"] or 0, r["rc"], verify))
+    return "\n".join(lines)
+
+
+def limiter_goals(rows):
+    """Issue 13's "Must show", per limiter: met, NOT MET, or not run."""
+    out = []
+
+    def add(goal, found, check):
+        met = None if not found else all(check(r) for r in found)
+        measured = ["%s %s %s: %.2f x, %d 429s" % (r["limiter"], r["case"], r["phase"], r["wall_over_floor"] or 0,
+                                                   r["throttled"]) for r in found]
+        out.append({"goal": goal, "met": met, "limit": "", "measured": "; ".join(measured)})
+
+    def rows_of(case, phase=None):
+        return [r for r in rows if r["case"] == case and phase in (None, r["phase"])]
+
+    add("no 429 in the solo runs (S, L, fanout, cross), %d ms jitter" % JITTER_MS,
+        [r for r in rows if r["case"] in ("S", "L", "fanout", "cross")], lambda r: r["throttled"] == 0)
+    add("L first copy <= 1.10 x floor", rows_of("L", "first"), lambda r: r["wall_over_floor"] <= 1.10)
+    add("L re-run <= 1.10 x its read floor", rows_of("L", "rerun"), lambda r: r["wall_over_floor"] <= 1.10)
+    add("fan-out <= 1.15 x the organization's floor", rows_of("fanout", "first"), lambda r: r["wall_over_floor"] <= 1.15)
+    add("cross-organization re-run (no organization_uid) <= 1.25 x the busier organization's read floor",
+        rows_of("cross", "rerun"), lambda r: r["wall_over_floor"] <= 1.25)
+
+    def compete_ok(r):
+        made = r["calls"]["source"]["total"] + r["calls"]["destination"]["total"]
+        verified = all((v or {}).get("verify") == "ok" for v in r["reports"].values())
+        return r["rc"] == 0 and verified and r["throttled"] <= 0.05 * made and r["wall_s"] <= 1.25 * r["calls_floor_s"]
+    add("L with a competing %g req/s: verifies, 429s <= 5 %% of calls, wall <= 1.25 x calls / %g"
+        % (COMPETING, 10 - COMPETING), rows_of("compete", "first"), compete_ok)
+    return out
+
+
+def limiter_main(args, out_dir, stamp, keep):
+    limiters = [x.strip() for x in args.limiters.split(",") if x.strip()]
+    cases = [x.strip() for x in args.cases.split(",") if x.strip()]
+    for name, known, given in (("limiter", LIMITERS, limiters), ("case", LIMITER_CASES, cases)):
+        bad = [g for g in given if g not in known]
+        if bad:
+            raise SystemExit("unknown %s %r (known: %s)" % (name, bad[0], ", ".join(known)))
+    info = machine()
+    rows = run_limiters(limiters, cases, keep)
+    try:
+        info["loadavg_at_end"] = os.getloadavg()
+    except OSError:
+        pass
+    result = {"machine": info, "command": " ".join(["python", "benchmarks/run.py"] + sys.argv[1:]),
+              "finished": datetime.datetime.now().isoformat(timespec="seconds"), "rows": rows,
+              "goals": limiter_goals(rows)}
+    text = limiter_table(rows) + "\n\n" + goals_text(result["goals"])
+    (out_dir / ("limiters-%s.json" % stamp)).write_text(json.dumps(result, indent=1))
+    (out_dir / "limiters-latest.json").write_text(json.dumps(result, indent=1))
+    (out_dir / "limiters-latest.md").write_text(text + "\n")
+    print(text)
+    print("\nload average: start %s, end %s" % (info.get("loadavg_at_start"), info.get("loadavg_at_end")))
+    return 1 if any(r["rc"] != 0 for r in rows) else 0
+
+
 # ------------------------------------------------------------------------------- goals, table
 def goals(rows):
     def find(size, mode, phase):
@@ -764,6 +910,9 @@ def main(argv=None):
     parser.add_argument("--stack", action="store_true", help="only the stack phase's CMA calls against their minimum "
                         "(benchmarks/stack.py)")
     parser.add_argument("--scale", action="store_true", help="only the inventory scale jobs: 50 projects in 5 organizations")
+    parser.add_argument("--limiters", help="the limiter table instead: comma list of %s" % ", ".join(LIMITERS))
+    parser.add_argument("--cases", default=",".join(LIMITER_CASES),
+                        help="with --limiters: comma list of %s" % ", ".join(LIMITER_CASES))
     args = parser.parse_args(argv)
     if args.stack:
         import stack  # pylint: disable=import-outside-toplevel
@@ -789,6 +938,8 @@ def main(argv=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     keep = out_dir / ("logs-" + stamp) if args.keep_logs else None
+    if args.limiters:
+        return limiter_main(args, out_dir, stamp, keep)
     info = machine()
     rows = []
     for size in sizes:

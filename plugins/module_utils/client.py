@@ -12,7 +12,8 @@ Decisions (see docs/architecture.md and the API reference's "Decisions for this 
 * Auth is exactly one of ``authtoken`` (header ``authtoken``) or ``oauth_token``
   (header ``authorization: Bearer ...``).
 * ``Content-Type: application/json`` on POST/PUT only; a GET never carries a body.
-* Pacing: ``SharedRateLimiter`` keyed by host + organization, shared by all processes.
+* Pacing: ``SharedRateLimiter`` keyed by host + organization (host + a hash of the credential when
+  ``organization_uid`` is not given), shared by all processes; adaptive after a 429.
 * Retries with exponential backoff and full jitter, ``Retry-After`` honoured. A POST is re-sent
   only when it provably never reached the server (connect failure, 429, 503); otherwise
   ``PersonalizeResponseLost`` is raised and the caller re-reads by key or name.
@@ -24,6 +25,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import hashlib
 import ipaddress
 import json
 import math
@@ -282,8 +284,7 @@ class PersonalizeClient:
         self.stats = {"calls": 0, "retries": 0, "throttled": 0}
         self.sleep = time.sleep
         self.random = random.random
-        host_key = urlsplit(self.base_url).netloc.lower()
-        self.rate_limit_key = host_key + ("|" + self.organization_uid if self.organization_uid else "")
+        self.rate_limit_key = self._budget_key()
         self.limiter = SharedRateLimiter(self.rate_limit_key, self.rate_limit, directory=ratelimit_directory)
         self.session = requests.Session()
         # Retries are ours: keep urllib3 from silently re-sending anything.
@@ -351,6 +352,22 @@ class PersonalizeClient:
         if math.isnan(number) or (exclusive and number <= minimum) or number < minimum:
             raise PersonalizeError("%s must be %s %s" % (name, ">" if exclusive else ">=", minimum))
         return number
+
+    def credential_identity(self):
+        """What identifies the credential in use (never stored as such: only its hash is used)."""
+        return "%s=%s" % self._auth_header
+
+    def _budget_key(self):
+        """The limiter key: whose budget of requests this client spends.
+
+        The budget is the organization's on this host. Without ``organization_uid`` the best guess
+        is the credential: another token is very likely another organization, and one token on
+        many projects shares one budget. Only a hash of the credential is part of the key."""
+        host = urlsplit(self.base_url).netloc.lower()
+        if self.organization_uid:
+            return "%s|%s" % (host, self.organization_uid)
+        digest = hashlib.sha256(self.credential_identity().encode("utf-8")).hexdigest()[:20]
+        return "%s|credential:%s" % (host, digest)
 
     def describe(self):
         """A safe one-line description for messages: base URL and project (never a token)."""
@@ -470,20 +487,22 @@ class PersonalizeClient:
         attempt = 0
         while True:
             attempt += 1
-            self.limiter.acquire()
+            ticket = self.limiter.acquire()
             self.stats["calls"] += 1
             try:
                 response = self.session.request(timeout=self.timeout, verify=self.validate_certs,
                                                 allow_redirects=False, **send)
             except requests.exceptions.RequestException as exc:
+                self.limiter.release(ticket)
                 delay = self._failure_delay(method, bare, exc, attempt)
             else:
+                self.limiter.release(ticket)
                 if 200 <= response.status_code < 300:
                     return self._success(method, bare, response)
                 if method == "DELETE" and response.status_code == 404 and attempt > 1:
                     # An earlier attempt may have deleted it before its answer was lost.
                     return None
-                delay = self._retry_delay(method, bare, response, attempt)
+                delay = self._retry_delay(method, bare, response, attempt, ticket)
                 response.close()
             self.stats["retries"] += 1
             self.sleep(delay)
@@ -544,10 +563,12 @@ class PersonalizeClient:
             raise PersonalizeApiError(method, path, None, "%s (gave up after %d attempts)" % (detail, attempt))
         return self._backoff(attempt)
 
-    def _retry_delay(self, method, path, response, attempt):
+    def _retry_delay(self, method, path, response, attempt, ticket=None):
         """An error answer: the delay before re-sending (Retry-After honoured), or the error to raise.
 
-        A POST is re-sent only after 429 or 503 (not applied); 500, 502 and 504 may have applied it."""
+        A POST is re-sent only after 429 or 503 (not applied); 500, 502 and 504 may have applied it.
+        A 429 is the limiter's business: it lowers the key's rate and pauses the key for every
+        process, for the Retry-After or, without one, for one window (not an exponential back-off)."""
         status = response.status_code
         if status == 429:
             self.stats["throttled"] += 1
@@ -560,10 +581,10 @@ class PersonalizeClient:
         if attempt > self.max_retries:
             raise self._error_from_response(method, path, response, note="(gave up after %d attempts)" % attempt)
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        delay = self._backoff(attempt, retry_after)
-        if status == 429 and retry_after is not None:
-            self.limiter.defer(delay)
-        return delay
+        if status == 429:
+            capped = None if retry_after is None else min(retry_after, self.retry_after_cap)
+            return self.limiter.throttled(ticket, capped)
+        return self._backoff(attempt, retry_after)
 
     def _success(self, method, path, response):
         if response.status_code == 204 or not response.content:

@@ -138,7 +138,11 @@ def _limit_errors(sel, dst, lim, prune):
     for kind in ITEM_KINDS:
         staying = set(sel.chosen[kind]) | (set() if prune else _kept(dst, kind))
         if len(staying) > lim[kind]:
-            errors.append("%d %s would exceed the destination's limit of %d" % (len(staying), kind, lim[kind]))
+            errors.append("%d %s would exceed the destination's limit of %d (%d from the source, %d more of the "
+                          "destination's own); if the destination's plan allows %d, set migrate_limits: {%s: %d} "
+                          "(the defaults are the documented plan defaults)"
+                          % (len(staying), kind, lim[kind], len(sel.chosen[kind]), len(staying - set(sel.chosen[kind])),
+                             len(staying), kind, len(staying)))
     for name in sorted(sel.chosen["audiences"]):
         rules = count_rules(sel.items["audiences"][name].get("definition"))
         if rules > lim["rules_per_audience"]:

@@ -132,7 +132,8 @@ def test_request_log(emu, api):
     entries = emu.log(since=m)
     assert len(entries) == 3  # the admin call is not logged
     first = entries[0]
-    assert set(first) == {"ts", "method", "path", "query", "status", "org", "project", "fault"}
+    assert set(first) == {"ts", "method", "path", "query", "status", "org", "project", "fault", "arrival"}
+    assert first["ts"] <= first["arrival"]  # when it reached the rate limiter
     assert isinstance(first["ts"], float)
     assert (first["method"], first["path"], first["query"], first["status"]) == ("GET", "/experiences", "x=1", 200)
     assert first["org"] == SOURCE_ORG and first["project"] == SOURCE_PROJECT and first["fault"] is None

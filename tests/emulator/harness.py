@@ -3,7 +3,11 @@
     from emulator.harness import Emulator
     with Emulator(seeds=["retail", "empty-dest"], rate_limit=0) as emu:
         emu.url, emu.mark(), emu.log(since=m), emu.writes(since=m), emu.state(),
-        emu.configure(rate_limit=10, faults={...}, limits={...}), emu.reset()
+        emu.configure(rate_limit=10, faults={...}, limits={...}, limiter={...}), emu.reset()
+
+``limiter``: {"algorithm": "token_bucket" | "sliding_window" | "fixed_window", "scope":
+"organization" | "server", "competing": R req/s, "jitter_ms": J, "retry_after": {"seconds": n,
+"date": n, "none": n}} (see README.md "Rate limit").
 """
 
 import json
@@ -39,11 +43,12 @@ class Emulator:
 
     def __init__(self, seeds=("retail", "empty-dest"), rate_limit=0, faults=None, tmp_path=None,
                  limits=None, state_path=None, region="aws-na", log_path=None, port=0,
-                 start_timeout=15.0, cms_delay=None, cma=None):
+                 start_timeout=15.0, cms_delay=None, cma=None, limiter=None):
         self.seeds = list(seeds or [])
         self.cms_delay = cms_delay  # seconds before the CMS variants of new experience variants exist
         self.cma = cma  # other CMA options (cma_page_size, cma_group_put...), see README.md
         self.rate_limit = rate_limit
+        self.limiter = limiter  # the limiter's algorithm, scope, competing load, jitter, Retry-After mix
         self.faults = faults
         self.limits = limits
         self.region = region
@@ -99,6 +104,8 @@ class Emulator:
             cmd += ["--faults", json.dumps(self.faults)]
         if self.limits:
             cmd += ["--limits", json.dumps(self.limits)]
+        if self.limiter:
+            cmd += ["--limiter", json.dumps(self.limiter)]
         if self.cms_delay is not None:
             cmd += ["--cms-delay", str(self.cms_delay)]
         if self.cma:
@@ -189,9 +196,11 @@ class Emulator:
     def health(self):
         return self._admin("GET", "/_emulator/health")
 
-    def configure(self, rate_limit=None, faults=None, limits=None, **cma):
+    def configure(self, rate_limit=None, faults=None, limits=None, limiter=None, **cma):
         """``cma``: CMA options by name (cms_delay=5, cma_group_put="merge", cma_rate_limit=None...)."""
         body = dict(cma)
+        if limiter is not None:
+            body["limiter"] = limiter
         if rate_limit is not None:
             body["rate_limit"] = rate_limit
         if faults is not None:

@@ -5,12 +5,13 @@ Standard library only. Run:
 
     python tests/emulator/server.py --port 0 --port-file /tmp/port \
         --seed tests/emulator/seeds/retail.json [--seed more.json] [--state PATH] \
-        [--log PATH] [--rate-limit 10] [--region aws-na] [--faults JSON] [--limits JSON]
+        [--log PATH] [--rate-limit 10] [--region aws-na] [--faults JSON] [--limits JSON] [--limiter JSON]
 
 See tests/emulator/README.md and the "The emulator" section of docs/architecture.md.
 """
 
 import argparse
+import email.utils
 import json
 import math
 import os
@@ -28,10 +29,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 HERE = os.path.dirname(os.path.abspath(__file__))
 if __package__:
     from .cma import CMA_CONFIG, CmaState, cma_request
+    from .limiters import RETRY_AFTER_STYLES, RateLimiter, check_limiter_config
     from .state import AUTH_MESSAGE, HEX24, ApiError, Store, bad, geolocation
 else:  # run as a script
     sys.path.insert(0, HERE)
     from cma import CMA_CONFIG, CmaState, cma_request  # noqa: E402
+    from limiters import RETRY_AFTER_STYLES, RateLimiter, check_limiter_config  # noqa: E402
     from state import AUTH_MESSAGE, HEX24, ApiError, Store, bad, geolocation  # noqa: E402
 
 SEEDS_DIR = os.path.join(HERE, "seeds")
@@ -107,33 +110,6 @@ def match_route(method, path):
 MAX_BODY = 1024 * 1024
 
 
-class RateLimiter:
-    """Token bucket per organization, burst = rate."""
-
-    def __init__(self, rate):
-        self.lock = threading.Lock()
-        self.set_rate(rate)
-
-    def set_rate(self, rate):
-        with self.lock:
-            self.rate = float(rate or 0)
-            self.buckets = {}
-
-    def take(self, key):
-        """None if allowed, else seconds until a token is available."""
-        with self.lock:
-            if self.rate <= 0:
-                return None
-            now = time.monotonic()
-            tokens, last = self.buckets.get(key, (self.rate, now))
-            tokens = min(self.rate, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self.buckets[key] = (tokens - 1.0, now)
-                return None
-            self.buckets[key] = (tokens, now)
-            return (1.0 - tokens) / self.rate
-
-
 class Emulator:
     def __init__(self, args):
         self.args = args
@@ -147,6 +123,9 @@ class Emulator:
         self.fault_lock = threading.Lock()
         self.set_faults(json.loads(args.faults) if args.faults else None)
         self.retry_after_toggle = 0
+        self.jitter_ms, self.retry_after_cycle = 0.0, ["seconds", "none"]
+        self.jitter_rng = random.Random(1)
+        self.set_limiter(json.loads(args.limiter) if args.limiter else {})
         self.log_lock = threading.Lock()
         self.log_fh = open(args.log, "a", encoding="utf-8") if args.log else None
         self.region = args.region
@@ -164,16 +143,35 @@ class Emulator:
             self.rng = random.Random(self.faults["seed"])
             self.burst_left = int(self.faults["burst_429"])
 
+    def set_limiter(self, body):
+        """The ``limiter`` option: algorithm, scope, competing load, arrival jitter, Retry-After mix."""
+        check_limiter_config(body, bad)
+        self.limiter.configure(body.get("algorithm"), body.get("scope"), body.get("competing"))
+        with self.fault_lock:
+            if "jitter_ms" in body:
+                self.jitter_ms = float(body["jitter_ms"])
+            if "retry_after" in body:
+                mix = body["retry_after"]
+                self.retry_after_cycle = [k for k in RETRY_AFTER_STYLES for _i in range(mix.get(k, 0))]
+                self.retry_after_toggle = 0
+
+    def limiter_view(self):
+        mix = dict((k, self.retry_after_cycle.count(k)) for k in RETRY_AFTER_STYLES if k in self.retry_after_cycle)
+        return dict(self.limiter.view(), jitter_ms=self.jitter_ms, retry_after=mix)
+
     def config_view(self):
-        return dict({"rate_limit": self.limiter.rate, "faults": dict(self.faults),
+        return dict({"rate_limit": self.limiter.rate, "faults": dict(self.faults), "limiter": self.limiter_view(),
                      "limits": dict(self.store.limits), "region": self.region}, **self.store.cma.config)
 
     def configure(self, body):
         if not isinstance(body, dict):
             raise bad("body", "request body must be a JSON object")
-        unknown = set(body) - {"rate_limit", "faults", "limits"} - set(CMA_CONFIG)
+        unknown = set(body) - {"rate_limit", "faults", "limits", "limiter"} - set(CMA_CONFIG)
         if unknown:
-            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, %s)" % ", ".join(CMA_CONFIG))
+            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, limiter, %s)"
+                      % ", ".join(CMA_CONFIG))
+        if "limiter" in body:
+            self.set_limiter(body["limiter"])
         self.store.cma.configure({k: v for k, v in body.items() if k in CMA_CONFIG})
         if "faults" in body:
             self.set_faults(body["faults"])
@@ -210,10 +208,24 @@ class Emulator:
             self.log_fh.flush()
 
     def next_retry_after(self, wait):
+        """The Retry-After of the next 429, by the configured mix (a fixed cycle): integer seconds
+        (at least 1), an HTTP date at least that far ahead, or none."""
         with self.fault_lock:
+            style = self.retry_after_cycle[self.retry_after_toggle % len(self.retry_after_cycle)]
             self.retry_after_toggle += 1
-            with_header = self.retry_after_toggle % 2 == 1
-        return {"Retry-After": str(max(1, int(math.ceil(wait))))} if with_header else {}
+        seconds = max(1, int(math.ceil(wait)))
+        if style == "seconds":
+            return {"Retry-After": str(seconds)}
+        if style == "date":
+            return {"Retry-After": email.utils.formatdate(math.ceil(time.time()) + seconds, usegmt=True)}
+        return {}
+
+    def jitter(self):
+        """The arrival jitter: the request reaches the limiter up to jitter_ms late."""
+        if self.jitter_ms > 0:
+            with self.fault_lock:
+                delay = self.jitter_rng.uniform(0, self.jitter_ms / 1000.0)
+            time.sleep(delay)
 
     def draw(self, name):
         with self.fault_lock:
@@ -221,15 +233,18 @@ class Emulator:
             return p > 0 and self.rng.random() < p
 
     # ------------------------------------------------------------------ throttling, faults, body (both APIs)
-    def throttle(self, org, limiter):
+    def throttle(self, org, limiter, entry=None):
         """The burst fault, the rate limiter and the error faults: an answer to send now, or None."""
+        self.jitter()
         with self.fault_lock:
             burst = self.burst_left > 0
             if burst:
                 self.burst_left -= 1
         if burst:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(1), "burst_429"
-        wait = limiter.take(org or "-")
+        wait, arrival = limiter.take_at(org or "-")
+        if entry is not None:
+            entry["arrival"] = arrival
         if wait is not None:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(wait), None
         for code in (500, 502, 503):
@@ -259,7 +274,8 @@ class Emulator:
     def handle_api(self, method, path, query, headers, raw):
         """Returns (status, body, extra_headers, fault). status None = drop the connection."""
         entry = {"ts": time.time(), "method": method, "path": path,
-                 "query": query, "status": None, "org": None, "project": None, "fault": None}
+                 "query": query, "status": None, "org": None, "project": None, "fault": None,
+                 "arrival": None}
         try:
             status, body, hdrs, fault = self._api(method, path, query, headers, raw, entry)
         except ApiError as e:
@@ -312,7 +328,7 @@ class Emulator:
         if method in WRITE_METHODS and "personalize:manage" not in tok["scopes"]:
             raise ApiError(403, "Forbidden",
                            details="this token lacks the personalize:manage scope needed for %s" % method)
-        answer = self.throttle(org, self.limiter)
+        answer = self.throttle(org, self.limiter, entry)
         if answer is not None:
             return answer
         fault = self.latency()
@@ -460,6 +476,9 @@ def main(argv=None):
     ap.add_argument("--region", default="aws-na")
     ap.add_argument("--faults")
     ap.add_argument("--limits")
+    ap.add_argument("--limiter", help='JSON: {"algorithm": "token_bucket|sliding_window|fixed_window", '
+                    '"scope": "organization|server", "competing": R, "jitter_ms": J, '
+                    '"retry_after": {"seconds": 1, "date": 1, "none": 1}}')
     ap.add_argument("--cms-delay", type=float, help="seconds before Personalize creates an experience's CMS variants")
     ap.add_argument("--cma", help="JSON of CMA options: cma_page_size, cma_max_limit, cma_group_put, ...")
     ap.add_argument("--exit-with-parent", action="store_true",

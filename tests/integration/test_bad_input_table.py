@@ -457,6 +457,14 @@ ROWS_stcore = [
          "state": "gone"}]}), ["entry_variants[0]", "experience 'Seg'", "state", "gone"], None),
 ]
 TABLE += ROWS_stcore
+# --- the limit refusal says how to proceed: the variable to raise, the counts, where the defaults come from
+ROWS_pace = [
+    ("role over-limit names migrate_limits", "role", {"migrate_limits": {"audiences": 5, "events": 3}},
+     ["10 audiences would exceed the destination's limit of 5 (10 from the source, 0 more",
+      "set migrate_limits: {audiences: 10}", "5 events would exceed the destination's limit of 3",
+      "documented plan defaults"], "Validate |"),
+]
+TABLE += ROWS_pace
 
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 

@@ -93,3 +93,42 @@ def test_fanout_layout_is_one_organization_with_a_report_folder_per_host(tmp_pat
     assert len(projects) == 20
     dirs = [h["migrate_report_dir"] for h in hosts.values()]
     assert len(set(dirs)) == len(dirs), "each host writes its reports to its own folder"
+
+
+def test_limiter_table_runs_s_under_a_sliding_window(tmp_path):
+    """The limiter dimension, one non-default limiter: S under a sliding one-second window with 20 ms
+    of arrival jitter and a Retry-After mix: no 429, verified, the table's columns."""
+    out = tmp_path / "bench"
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("CONTENTSTACK_"))
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--limiters", "sliding_window",
+                           "--cases", "S", "--out", str(out)],
+                          capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads((out / "limiters-latest.json").read_text())
+    assert [(r["limiter"], r["case"], r["phase"]) for r in result["rows"]] == [
+        ("sliding_window", "S", "first"), ("sliding_window", "S", "rerun")]
+    for row in result["rows"]:
+        assert row["rc"] == 0 and row["throttled"] == 0
+        assert row["reports"]["bench01"]["verify"] == "ok"
+        assert row["floor_s"] > 0 and row["wall_over_floor"] > 0
+    assert result["goals"][0]["met"] is True  # no 429 in the solo runs
+    table = (out / "limiters-latest.md").read_text()
+    assert "| limiter | case | phase | calls | 429 answers | wall s | floor s | wall/floor |" in table
+    assert not any(token in table + proc.stdout for token in TOKENS)
+
+
+def test_cross_organization_layout_is_one_host_without_organization_uid(tmp_path):
+    import run  # benchmarks/run.py
+
+    bench = run.LimiterBench("fixed_window", "cross", tmp_path)
+    src, dst = bench.emulators()
+    assert src is dst, "both organizations on one host"
+    with src:
+        config = src.state()["config"]["limiter"]
+        assert config["algorithm"] == "fixed_window" and config["jitter_ms"] == 20
+        orgs = set(p["project"]["organizationUid"] for p in src.state()["projects"].values())
+        inventory = json.loads(bench.inventory(src, dst).read_text())
+    assert len(orgs) == 2
+    (host,) = inventory["bench"]["hosts"].values()
+    assert "organization_uid" not in host["migrate_source"] and "organization_uid" not in host["migrate_destination"]
+    assert host["migrate_source"]["api_url"] == host["migrate_destination"]["api_url"]

@@ -86,8 +86,11 @@ def test_an_excluded_dependency_is_an_error(source_raw):
 def test_limits_count_what_stays_in_the_destination(source_raw, dest_raw):
     plan = build_plan(source_raw, dest_raw, allow_skips=True,
                       limits={"attributes": 10, "audiences": 3, "rules_per_audience": 3, "variants_per_experience": 3})
-    assert "11 attributes would exceed the destination's limit of 10" in plan["errors"]   # + legacy_score
-    assert "10 audiences would exceed the destination's limit of 3" in plan["errors"]
+    assert ("11 attributes would exceed the destination's limit of 10 (10 from the source, 1 more of the "
+            "destination's own); if the destination's plan allows 11, set migrate_limits: {attributes: 11} "
+            "(the defaults are the documented plan defaults)") in plan["errors"]   # + legacy_score
+    assert any(e.startswith("10 audiences would exceed the destination's limit of 3 (10 from the source, 0 more")
+               and "migrate_limits: {audiences: 10}" in e for e in plan["errors"])
     assert "audience 'Young Adults in Europe' has 4 rules, over the limit of 3" in plan["errors"]
     assert "experience %r has 4 variants, over the limit of 3" % HOMEPAGE in plan["errors"]
     pruned = build_plan(source_raw, dest_raw, allow_skips=True, prune=True, limits={"attributes": 10})
