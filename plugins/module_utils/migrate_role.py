@@ -428,11 +428,13 @@ def report(results, plan, context):
         "seconds": round(time.time() - float(context.get("started") or time.time()), 2),
         "report_dir": None if context.get("check_mode") else (context.get("report_dir") or None),
     }
-    sections = dict(context.get("sections") or {})
-    if context.get("stack"):
-        sections["stack"] = context["stack"]
+    sections = context.get("sections") or {}
     out.update(sections)
-    return {"report": out, "summary": _summary(out, list(sections))}
+    summary = _summary(out, list(sections))
+    if context.get("stack"):
+        out["stack"] = context["stack"]
+        summary.insert(-3, _stack_summary(context["stack"]))
+    return {"report": out, "summary": summary}
 
 
 def _summary(out, sections=()):
@@ -466,13 +468,8 @@ def _stack_summary(stack):
                 calls.get("destination", {}).get("calls", 0), calls.get("source", {}).get("calls", 0)))
 
 
-SECTION_LINES = {"stack": _stack_summary}
-
-
 def _section_line(name, value):
-    """A section's summary line: its own when it has one, else ``name: label counts; ...``."""
-    if name in SECTION_LINES:
-        return SECTION_LINES[name](value)
+    """A section's summary line: ``name: label counts; ...``."""
     if isinstance(value, dict):
         return "%s: %s" % (name, "; ".join("%s %s" % (label, _words(counts)) for label, counts in sorted(value.items())))
     return "%s: %s" % (name, value)
