@@ -442,8 +442,8 @@ def _summary(out, sections=()):
     both = [calls["source"], calls["destination"]]
     lines = ["copy %s -> %s%s" % (out["source"], out["destination"], " (check mode: nothing written)" if out["check_mode"] else "")]
     lines += ["%s: %s" % (kind, _words(kinds[kind])) for kind in LOAD_KINDS[:4]]
-    lines.append("versions: %s (%d version calls)" % (_words(kinds["versions"], VERSION_CHANGES + ("unchanged",)),
-                                                       len(out["activations"])))
+    lines.append("versions: %s (%d version calls)" % (
+        _words(kinds["versions"], VERSION_CHANGES + ("unchanged",)), len(out["activations"])))
     for change in ("activated", "paused", "resumed"):
         names = [a["experience"] for a in out["activations"] if a["change"] == change]
         if names:

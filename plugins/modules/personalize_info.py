@@ -52,7 +52,7 @@ options:
     default: true
   versions:
     description:
-      - V(false) leaves the versions out of V(all) (RV(project.versions) is an empty list), which
+      - V(false) leaves the versions out of V(all) (the C(versions) of RV(project) is an empty list), which
         saves the one call per experience that reading them costs. V(versions) in O(kinds) cannot be
         combined with V(false).
     type: bool

@@ -466,6 +466,17 @@ ROWS_pace = [
 ]
 TABLE += ROWS_pace
 
+# personalize_version with a status alone (the operator's switch) on what the experience cannot do
+ROWS_ncops = [
+    ("status alone pauses nothing live", "module", ("personalize_version", {"experience": "Seg", "status": "paused"}),
+     ["experience 'Seg'", "has no live version to pause"], None),
+    ("status alone activates an empty draft", "module", ("personalize_version", {"experience": "AB", "status": "active"}),
+     ["experience 'AB'", "no draft with variants to activate"], None),
+    ("status draft alone", "module", ("personalize_version", {"experience": "AB", "status": "draft"}),
+     ["experience 'AB'", "status draft needs variants"], None),
+]
+TABLE += ROWS_ncops
+
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 
 
