@@ -116,9 +116,9 @@ def _connection_errors(dst_stack, destination_missing):
     project, api_key = dst_stack.get("project") or {}, (dst_stack.get("stack") or {}).get("api_key")
     connected = project.get("connected_stack_api_key")
     if not project.get("found"):
+        org = (dst_stack.get("stack") or {}).get("org_uid")
         return ["the destination project %s is not among the projects of the stack's organization %s, so it is not "
-                "connected to the destination stack %s" % (project.get("uid"), (dst_stack.get("stack") or {}).get("org_uid"),
-                                                            api_key)]
+                "connected to the destination stack %s" % (project.get("uid"), org, api_key)]
     if not connected:
         return ["the destination project %s is connected to no stack, not to the destination stack %s (a project's stack "
                 "is set when it is created; connect it in the Personalize UI)" % (project.get("uid"), api_key)]
