@@ -29,16 +29,11 @@ DEFAULT_CMA = {"cma_page_size": 30, "cma_max_limit": 100, "cma_group_put": "repl
 
 @pytest.fixture
 def stub():
+    """Scripted servers (test_client.Stub), closed after the test."""
     made = []
-
-    def make(*script):
-        s = Stub(script)
-        made.append(s)
-        return s
-
-    yield make
-    for s in made:
-        s.close()
+    yield lambda *script: made.append(Stub(script)) or made[-1]
+    for server in made:
+        server.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,10 @@ The source project (retail) and its stack (retail-stack): entry variants on the 
 linked content type are seeded; the second banner entry has none. Writes are read from the
 emulator's request log and state."""
 
+import pytest
+
 from modhelp import assert_no_writes, assert_ok, failing, task, write_calls
-from test_module_variant_group import STACK, SUMMER, HERO, stack_play, stack_emulator  # noqa: F401 (a fixture)
+from test_module_variant_group import STACK, SUMMER, HERO, stack_emulator_in, stack_play
 
 M = "personalize_entry_variant"
 HOME = "blt5ce0000000000000"
@@ -16,6 +18,12 @@ MEMBERS = {"content_type": "home_page", "entry": HOME, "experience": HERO, "vari
                       "cta_label": "Members hero: cta_label for Home"}}
 NEW = {"content_type": "banner", "entry": SITE_BANNER, "experience": SUMMER, "variant": "Campaign banner",
        "fields": {"message": "Summer sale, 20% off"}}
+
+
+@pytest.fixture
+def stack_emulator(tmp_path):
+    with stack_emulator_in(tmp_path) as emu:
+        yield emu
 
 
 def stored(emu, ct, entry, locale):

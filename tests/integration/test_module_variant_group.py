@@ -17,12 +17,16 @@ M = "personalize_variant_group"
 FQ = "contentstack.personalize."
 
 
-@pytest.fixture
-def stack_emulator(tmp_path):
+def stack_emulator_in(tmp_path):
+    """An emulator with both projects and both stacks, unlimited (a context manager)."""
     from emulator.harness import Emulator
 
-    with Emulator(seeds=["retail", "empty-dest", "retail-stack", "dest-stack"], rate_limit=0,
-                  tmp_path=tmp_path / "emu") as emu:
+    return Emulator(seeds=["retail", "empty-dest", "retail-stack", "dest-stack"], rate_limit=0, tmp_path=tmp_path / "emu")
+
+
+@pytest.fixture
+def stack_emulator(tmp_path):
+    with stack_emulator_in(tmp_path) as emu:
         yield emu
 
 
@@ -92,7 +96,7 @@ def test_check_apply_reapply_diff_exact_absent(stack_emulator, ansible_playbook)
 
     assert res("list")["summary"] == {"updated": 2, "unchanged": 1}
     assert [r["experience"] for r in res("list")["results"]] == [HERO, SUMMER, "Checkout Button Color Test"]
-    assert [m for m, _ in cma_requests(run, "list", log)].count("GET") == 2
+    assert [method for method, _kind in cma_requests(run, "list", log)].count("GET") == 2
     assert links(emu, HERO) == ["home_page"] and links(emu, SUMMER) == ["banner", "home_page"]
     assert links(emu, "Checkout Button Color Test") == ["checkout_page", "banner"]
 
@@ -118,8 +122,8 @@ def test_waits_for_a_late_group_and_times_out_naming_the_experience(stack_emulat
     ab = {"status": "draft", "variants": [{"name": "Control", "trafficDistribution": 50},
                                           {"name": "Green", "trafficDistribution": 50}]}
     tasks = [
-        task("experiences", "personalize_experience", {"items": [{"name": "Hero EU", "type": "ab_test"},
-                                                                   {"name": "Late EU", "type": "ab_test"}]}),
+        task("experiences", "personalize_experience", {"items": [
+            {"name": "Hero EU", "type": "ab_test"}, {"name": "Late EU", "type": "ab_test"}]}),
         task("versions", "personalize_version", {"items": [dict(ab, experience="Hero EU"), dict(ab, experience="Late EU")]}),
         task("check pending", M, {"experience": "Late EU", "content_types": ["banner"]}, check_mode=True),
         failing("timeout", M, {"experience": "Late EU", "content_types": ["banner"], "wait_timeout": 1}),
@@ -151,14 +155,14 @@ def test_waits_for_a_late_group_and_times_out_naming_the_experience(stack_emulat
 
 def test_bad_input_is_refused_before_any_write(stack_emulator, ansible_playbook):
     tasks = [
-        failing("unknown type", M, {"variant_groups": [{"experience": HERO, "content_types": ["banner"]},
-                                                        {"experience": SUMMER, "content_types": ["nope"]}]}),
-        failing("unknown experience", M, {"variant_groups": [{"experience": HERO, "content_types": ["banner"]},
-                                                              {"experience": "Nobody", "content_types": ["banner"]}]}),
+        failing("unknown type", M, {"variant_groups": [
+            {"experience": HERO, "content_types": ["banner"]}, {"experience": SUMMER, "content_types": ["nope"]}]}),
+        failing("unknown experience", M, {"variant_groups": [
+            {"experience": HERO, "content_types": ["banner"]}, {"experience": "Nobody", "content_types": ["banner"]}]}),
         failing("exact absent", M, {"experience": HERO, "content_types": ["banner"], "exact": True, "state": "absent"}),
         failing("no stack", M, {"experience": HERO, "content_types": ["banner"], "stack_api_key": ""}),
-        failing("another organization's stack", M, {"experience": HERO, "content_types": ["banner"],
-                                                     "stack_api_key": DEST_STACK}),
+        failing("another organization's stack", M, {
+            "experience": HERO, "content_types": ["banner"], "stack_api_key": DEST_STACK}),
     ]
     run = ansible_playbook(stack_play(stack_emulator, tasks))
     log, res = stack_emulator.log(), run.result
@@ -169,3 +173,25 @@ def test_bad_input_is_refused_before_any_write(stack_emulator, ansible_playbook)
     assert "stack_api_key" in res("no stack")["msg"]
     assert "412" in res("another organization's stack")["msg"]
     assert all(run.task(t["name"])["status"] == "failed" for t in tasks)
+
+
+def test_no_token_in_the_output_at_vvvv_with_diff_even_when_cma_calls_fail(stack_emulator, ansible_playbook):
+    stack_emulator.configure(faults={"seed": 7, "error_503": 0.3, "error_502": 0.2})
+    tasks = [
+        task("link", M, {"experience": HERO, "content_types": ["banner"], "max_retries": 20}),
+        task("entry variant", "personalize_entry_variant", {
+            "content_type": "banner", "entry": "blt5ce0000000000011", "experience": SUMMER, "variant": "Campaign banner",
+            "fields": {"message": "x"}, "max_retries": 20}),
+        failing("refused", M, {"experience": HERO, "content_types": ["banner"], "stack_api_key": DEST_STACK}),
+        failing("gave up", "personalize_entry_variant", {
+            "content_type": "banner", "entry": "blt5ce0000000000011", "experience": SUMMER, "variant": "Campaign banner",
+            "fields": {"message": "y"}, "max_retries": 0}),
+    ]
+    run = ansible_playbook(stack_play(stack_emulator, tasks), diff=True, verbosity=4)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert_ok(run, "link", "entry variant")
+    assert run.task("refused")["status"] == "failed"
+    retried = [e for e in stack_emulator.log() if e.get("api") == "cma" and e["fault"]]
+    assert retried, "the faults reached CMA calls"
+    text = run.stdout + run.stderr + str(run.tasks)
+    assert SOURCE["authtoken"] not in text and SOURCE["authtoken"][:12] not in text
