@@ -116,9 +116,9 @@ def _connection_errors(dst_stack, destination_missing):
     project, api_key = dst_stack.get("project") or {}, (dst_stack.get("stack") or {}).get("api_key")
     connected = project.get("connected_stack_api_key")
     if not project.get("found"):
+        org = (dst_stack.get("stack") or {}).get("org_uid")
         return ["the destination project %s is not among the projects of the stack's organization %s, so it is not "
-                "connected to the destination stack %s" % (project.get("uid"), (dst_stack.get("stack") or {}).get("org_uid"),
-                                                            api_key)]
+                "connected to the destination stack %s" % (project.get("uid"), org, api_key)]
     if not connected:
         return ["the destination project %s is connected to no stack, not to the destination stack %s (a project's stack "
                 "is set when it is created; connect it in the Personalize UI)" % (project.get("uid"), api_key)]
@@ -194,7 +194,8 @@ def _label(item):
 
 def _entry_variants(chosen, src_raw, dst_raw, src_stack, dst_stack, opts):
     """The entry variants to write (module items), their changes, the errors and the skips."""
-    out = {"items": [], "changes": dict((c, []) for c in ENTRY_VARIANT_CHANGES), "errors": [], "skipped": [], "left_out": 0}
+    out = {"items": [], "writes": [], "changes": dict((c, []) for c in ENTRY_VARIANT_CHANGES), "errors": [], "skipped": [],
+           "left_out": 0}
     source = _source_variant(src_raw, variant_names(src_raw))
     locales = opts["locales"]
     for record in src_stack.get("entry_variants") or []:
@@ -220,8 +221,11 @@ def _entry_variants(chosen, src_raw, dst_raw, src_stack, dst_stack, opts):
                 "change_set": list(record.get("change_set") or sorted(record.get("fields") or {}))}
         cms_uid = _dest_cms_uid(dst_raw, experience, short)
         existing = _existing_variant(dst_stack, item["content_type"], target, item["locale"], cms_uid) if cms_uid else None
+        change = entry_variant_change(item, existing)
         out["items"].append(item)
-        out["changes"][entry_variant_change(item, existing)].append(_label(item))
+        out["changes"][change].append(_label(item))
+        if change != "unchanged":
+            out["writes"].append(item)
     return out
 
 
@@ -245,18 +249,24 @@ def build(plan, src_raw, dst_raw, src_stack, dst_stack, opts):
 
     Returns ``links`` (personalize_variant_group items), ``link_changes``, ``entry_variants``
     (personalize_entry_variant items), ``entry_variant_changes`` (labels by create, update,
-    unchanged), ``locales``, ``errors``, ``skipped`` and ``counts``."""
+    unchanged), ``link_writes`` and ``entry_variant_writes`` (the items that change: what the
+    write tasks get, so that a no-change run sends the modules nothing to read again), ``locales``,
+    ``errors``, ``skipped`` and ``counts``."""
     chosen = [e.get("name") for e in plan.get("experiences") or []]
     locales = list(opts.get("locales") or [(src_stack.get("stack") or {}).get("master_locale")])
     errors = _connection_errors(dst_stack, opts.get("destination_missing")) + _locale_errors(locales, src_stack, dst_stack)
-    out = {"links": [], "link_changes": [], "entry_variants": [], "skipped": [], "locales": locales,
+    out = {"links": [], "link_changes": [], "link_writes": [], "entry_variants": [], "entry_variant_writes": [],
+           "skipped": [], "locales": locales,
            "entry_variant_changes": dict((c, []) for c in ENTRY_VARIANT_CHANGES), "left_out": 0}
     if opts.get("content_types"):
         out["links"], out["link_changes"], link_errors = _links(chosen, src_raw, dst_raw, src_stack, dst_stack, opts.get("prune"))
+        changing = set(c["experience"] for c in out["link_changes"])
+        out["link_writes"] = [i for i in out["links"] if i["experience"] in changing]
         errors += link_errors
     if opts.get("entry_variants"):
         found = _entry_variants(set(chosen), src_raw, dst_raw, src_stack, dst_stack, dict(opts, locales=locales))
         out["entry_variants"], out["entry_variant_changes"] = found["items"], found["changes"]
+        out["entry_variant_writes"] = found["writes"]
         out["skipped"], out["left_out"] = found["skipped"], found["left_out"]
         errors += found["errors"]
     out["errors"] = errors
@@ -267,7 +277,8 @@ def build(plan, src_raw, dst_raw, src_stack, dst_stack, opts):
 
 def off():
     """The plan of a copy without a stack phase."""
-    return {"links": [], "link_changes": [], "entry_variants": [], "skipped": [], "locales": [], "errors": [], "left_out": 0,
+    return {"links": [], "link_changes": [], "link_writes": [], "entry_variants": [], "entry_variant_writes": [], "skipped": [],
+            "locales": [], "errors": [], "left_out": 0,
             "wait_for": {}, "pending": [], "on": False, "entry_variant_changes": dict((c, []) for c in ENTRY_VARIANT_CHANGES),
             "counts": {"links": 0, "entry_variants": dict((c, 0) for c in ENTRY_VARIANT_CHANGES), "skipped": 0}}
 
@@ -358,7 +369,8 @@ def report(stack_plan, links_result=None, variants_result=None, calls=None, chec
     counts = dict((word, len(stack_plan["entry_variant_changes"][c])) for c, word in zip(ENTRY_VARIANT_CHANGES, words))
     summary = (variants_result or {}).get("summary")
     if summary and not check_mode:
-        counts = dict((word, int(summary.get(word) or 0)) for word in words)
+        # The module got only what the plan found to change; the plan's unchanged ones count too.
+        counts = dict((word, int(summary.get(word) or 0) + (counts["unchanged"] if word == "unchanged" else 0)) for word in words)
     linked = len(stack_plan.get("link_changes") or [])
     if links_result and not check_mode and "results" in links_result:
         linked = len([r for r in links_result["results"] if r.get("changed")])

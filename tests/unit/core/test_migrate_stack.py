@@ -271,3 +271,12 @@ def test_check_mode_lists_links_and_entry_variants_also_for_pending_groups():
     assert lines[1] == "would link the variant group of %r (once Personalize has made it): link banner, home" % SALE
     assert lines[2] == "would create entry variant home/H1 en-us: %s / Members" % HERO
     assert lines[-1] == "stack: 2 variant groups to link, entry variants 3 to create, 0 to update, 0 unchanged, 0 skipped"
+
+
+def test_the_write_tasks_get_only_what_changes():
+    dstack = dst_stack(groups=[{"uid": "dsg1", "experience_uid": "d1", "content_types": ["home"]}],
+                       variants=[ev("home", "H1", "en-us", "dsv10", {"title": "Members"})])
+    plan = build(dstack=dstack)
+    assert [i["experience"] for i in plan["links"]] == [HERO, SALE]
+    assert [i["experience"] for i in plan["link_writes"]] == [SALE]
+    assert [i["variant"] for i in plan["entry_variant_writes"]] == ["Big spenders", "Everyone"]
