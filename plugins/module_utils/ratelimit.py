@@ -124,12 +124,15 @@ class PaceState:
         return min(self.limit, self.rate + self.recovery() * max(0.0, now - self.changed))
 
     def next_slot(self, now):
-        """The earliest send time at or after ``now`` that keeps every window within capacity."""
+        """The earliest send time at or after ``now`` that keeps every window within capacity, or
+        None while a window's worth of requests is still on its way (wait for an answer)."""
         capacity, window = self.capacity_of(self.rate_at(now))
         start = max(now, self.paused_until)
         ends = sorted(self.ends.values(), reverse=True)
         if len(ends) < capacity:
             return start
+        if ends[capacity - 1] > now + _OPEN / 2:
+            return None
         return max(start, ends[capacity - 1] + window + _EDGE)
 
     def prune(self, now):
@@ -257,22 +260,29 @@ class SharedRateLimiter:
         return result
 
     def reserve(self):
-        """Take the next free slot in the shared state (without waiting): a Ticket, or None when off."""
-        if not self.enabled:
-            return None
+        """Take the next free slot in the shared state (without waiting): a Ticket; None when a
+        window's worth of requests is on its way (ask again after an answer)."""
         ident = "%x" % self._random.getrandbits(48)
 
         def step(state, now):
             slot = state.next_slot(now)
+            if slot is None:
+                return None
             state.ends[ident] = slot + _OPEN
             return Ticket(ident, slot)
         return self._update(step)
 
     def acquire(self):
-        """Wait for, and use, the next free slot. Returns the Ticket to give to ``release``."""
-        ticket = self.reserve()
-        if ticket is None:
+        """Wait for, and use, the next free slot. Returns the Ticket to give to ``release``
+        (None when pacing is off)."""
+        if not self.enabled:
             return None
+        ticket = self.reserve()
+        while ticket is None:
+            # Every slot of the window is taken by requests on their way: poll at half an interval.
+            self.waited += 0.5 / self.rate
+            self.sleep(0.5 / self.rate)
+            ticket = self.reserve()
         delay = ticket.slot - self.clock()
         if delay > 0:
             self.waited += delay
