@@ -178,6 +178,14 @@ def _decrypted(entry):
     return dict((k, v if v is None or isinstance(v, _PLAIN) else str(v)) for k, v in entry.items())
 
 
+def _where(conn):
+    """Where an organization is read, for messages: its URL (never one with credentials in it) or region."""
+    url = conn.get("api_url")
+    if url:
+        return "the api_url given" if "@" in str(url) else str(url)
+    return conn.get("region") or "aws-na"
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = NAME
@@ -228,7 +236,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         with ThreadPoolExecutor(max_workers=len(conns)) as pool:
             results = list(pool.map(read, conns))
-        errors = ["organization %s (%s): %s" % (conn["organization_uid"], conn.get("api_url") or conn.get("region") or "aws-na", result)
+        errors = ["organization %s (%s): %s" % (conn["organization_uid"], _where(conn), result)
                   for conn, result in zip(conns, results) if isinstance(result, Exception)]
         if errors and self.get_option("strict"):
             raise AnsibleError("%s: cannot list the projects of %s" % (NAME, "; ".join(errors)))
