@@ -162,7 +162,7 @@ import os
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import inventory
+from ansible_collections.contentstack.personalize.plugins.module_utils import inventory as projects
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params
@@ -178,6 +178,14 @@ def _decrypted(entry):
     return dict((k, v if v is None or isinstance(v, _PLAIN) else str(v)) for k, v in entry.items())
 
 
+def _where(conn):
+    """Where an organization is read, for messages: its URL (never one with credentials in it) or region."""
+    url = conn.get("api_url")
+    if url:
+        return "the api_url given" if "@" in str(url) else str(url)
+    return conn.get("region") or "aws-na"
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = NAME
@@ -186,8 +194,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return super(InventoryModule, self).verify_file(path) and path.endswith(
             ("personalize_projects.yml", "personalize_projects.yaml"))
 
-    def parse(self, inventory_data, loader, path, cache=True):
-        super(InventoryModule, self).parse(inventory_data, loader, path, cache)
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
         if not HAS_REQUESTS:
             raise AnsibleParserError("%s: the Python library 'requests' is required on the controller" % NAME)
@@ -195,7 +203,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not isinstance(entries, list) or not entries:
             raise AnsibleParserError("%s: organizations must be a non-empty list of mappings" % NAME)
         try:
-            conns = [inventory.entry_connection(_decrypted(entry), pos, os.environ) for pos, entry in enumerate(entries)]
+            conns = [projects.entry_connection(_decrypted(entry), pos, os.environ) for pos, entry in enumerate(entries)]
         except PersonalizeError as exc:
             raise AnsibleParserError("%s: %s" % (NAME, exc))
 
@@ -207,7 +215,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 listing = self._cache[key]
             except KeyError:
                 listing = None
-            if not inventory.same_organizations(listing, conns):
+            if not projects.same_organizations(listing, conns):
                 listing = None
         if listing is None:
             listing, complete = self._list(conns)
@@ -220,15 +228,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         (strict: false) or failing the inventory (strict: true), each named."""
         def read(conn):
             try:
-                base_url, region = inventory.region_of(conn)
+                base_url, region = projects.region_of(conn)
                 client = client_from_module_params(conn)
-                return inventory.organization_listing(conn, base_url, region, client.get("/projects"))
+                return projects.organization_listing(conn, base_url, region, client.get("/projects"))
             except PersonalizeError as exc:
                 return exc
 
         with ThreadPoolExecutor(max_workers=len(conns)) as pool:
             results = list(pool.map(read, conns))
-        errors = ["organization %s (%s): %s" % (conn["organization_uid"], conn.get("api_url") or conn.get("region") or "aws-na", result)
+        errors = ["organization %s (%s): %s" % (conn["organization_uid"], _where(conn), result)
                   for conn, result in zip(conns, results) if isinstance(result, Exception)]
         if errors and self.get_option("strict"):
             raise AnsibleError("%s: cannot list the projects of %s" % (NAME, "; ".join(errors)))
@@ -238,7 +246,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _populate(self, listing):
         try:
-            hosts = inventory.hosts_of(listing, self.get_option("hostname"), self.get_option("include"), self.get_option("exclude"))
+            hosts = projects.hosts_of(listing, self.get_option("hostname"), self.get_option("include"), self.get_option("exclude"))
         except PersonalizeError as exc:
             raise AnsibleParserError("%s: %s" % (NAME, exc))
         strict = self.get_option("strict")

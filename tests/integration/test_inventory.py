@@ -266,7 +266,8 @@ def test_export_apply_and_copy_over_the_inventory(two_regions, tmp_path, ansible
     assert writes(na, eu) == []
 
     # apply.yml: the retail folder onto the group of one organization's projects.
-    apply_args = ["-e", "personalize_hosts=personalize_org_" + THIRD["org"], "-e", json.dumps({"personalize_export_dir": str(exports / "Acme Retail Web Shop")})]
+    folder = {"personalize_export_dir": str(exports / "Acme Retail Web Shop")}
+    apply_args = ["-e", "personalize_hosts=personalize_org_" + THIRD["org"], "-e", json.dumps(folder)]
     run = playbook_over(ansible_playbook, config, "apply.yml", *apply_args)
     assert run.rc == 0, run.stdout[-4000:] + run.stderr[-2000:]
     state = eu.state()["projects"][THIRD["project_uid"]]
