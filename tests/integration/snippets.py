@@ -230,7 +230,7 @@ def wrap(snippet, world):
     """The plays a snippet runs as: a playbook as written (given its vars), tasks in a localhost play
     whose module_defaults connect to the snippet's side."""
     data = yaml.safe_load(snippet.text)
-    variables, _ = world.variables(snippet)
+    variables = world.variables(snippet)[0]
     plays = []
     if snippet.marker.get("seed") == "fresh":
         plays.append(world.reset_play())
@@ -259,7 +259,7 @@ def write_file(snippet, world, workdir):
     """A ``file=`` snippet written into the page's folder; a YAML mapping's keys named in vars=
     take the test's values (placeholders for secrets and uids the reader fills in)."""
     text = snippet.text
-    variables, _ = world.variables(snippet)
+    variables = world.variables(snippet)[0]
     if variables:
         data = yaml.safe_load(text)
         if not isinstance(data, dict):
@@ -335,7 +335,7 @@ def run_playbook(group, world, workdir, base_env, redirects, n):
 
 
 def run_command(s, world, workdir, base_env, redirects):
-    _, upper = world.variables(s)
+    upper = world.variables(s)[1]
     env = _env(base_env, world, dict(world.environment(s), **upper), redirects, workdir)
     script = "\n".join(line[2:] if line.startswith("$ ") else line for line in s.text.splitlines())
     proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], capture_output=True, text=True, env=env,

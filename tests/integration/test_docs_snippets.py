@@ -22,8 +22,8 @@ import snippets
 PAGES = ["README.md"] + sorted("docs/" + p.name for p in (ROOT / "docs").glob("*.md"))
 PLUGINS = sorted(str(p.relative_to(ROOT)) for d in ("plugins/modules", "plugins/lookup") for p in (ROOT / d).glob("*.py")
                  if p.name != "__init__.py")
-CONSTANTS = dict((k, getattr(harness, k)) for k in ("SOURCE_PROJECT", "DEST_PROJECT", "SOURCE_ORG", "DEST_ORG",
-                                                  "SOURCE_TOKEN", "SOURCE_RO_TOKEN", "DEST_TOKEN"))
+NAMES = ("SOURCE_PROJECT", "DEST_PROJECT", "SOURCE_ORG", "DEST_ORG", "SOURCE_TOKEN", "SOURCE_RO_TOKEN", "DEST_TOKEN")
+CONSTANTS = dict((k, getattr(harness, k)) for k in NAMES)
 
 
 def region_tables():
