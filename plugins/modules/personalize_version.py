@@ -171,12 +171,12 @@ EXAMPLES = r"""
 
 - name: Pause an experience by name (one call; the version, its metrics and targeting stay)
   contentstack.personalize.personalize_version:
-    experience: Checkout Button Color Test
+    experience: Checkout button test
     status: paused
 
 - name: Resume it
   contentstack.personalize.personalize_version:
-    experience: Checkout Button Color Test
+    experience: Checkout button test
     status: active
 """
 
