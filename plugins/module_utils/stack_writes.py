@@ -124,18 +124,19 @@ class Experiences:
 
 
 # ------------------------------------------------------------------ personalize_variant_group
-def open_stack(listings, task):
-    """The task's stack.Stack, sharing the run's listings when the task has ``listing_cache``."""
-    return stk.Stack(listings.client, listing_cache=task.params.get("listing_cache"), save=not task.check_mode)
+def _with_stack(execute, listings, task):
+    """``execute(listings, stack, task)`` on the task's stack.Stack (sharing the run's listings when the
+    task has ``listing_cache``), whose lists are then left for the next task, also after a failure."""
+    stack = stk.Stack(listings.client, listing_cache=task.params.get("listing_cache"), save=not task.check_mode)
+    try:
+        return execute(listings, stack, task)
+    finally:
+        stack.save()
 
 
 def execute_groups(listings, task):
     """personalize_variant_group: the content types of each named experience's variant group."""
-    stack = open_stack(listings, task)
-    try:
-        return _execute_groups(listings, stack, task)
-    finally:
-        stack.save()
+    return _with_stack(_execute_groups, listings, task)
 
 
 def _execute_groups(listings, stack, task):
@@ -193,11 +194,7 @@ def group_message(kind_name, identity, record, check_mode):
 # ------------------------------------------------------------------ personalize_entry_variant
 def execute_entry_variants(listings, task):
     """personalize_entry_variant: entry variants, each on the CMS variant of an experience's variant."""
-    stack = open_stack(listings, task)
-    try:
-        return _execute_entry_variants(listings, stack, task)
-    finally:
-        stack.save()
+    return _with_stack(_execute_entry_variants, listings, task)
 
 
 def _execute_entry_variants(listings, stack, task):
