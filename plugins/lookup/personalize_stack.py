@@ -39,6 +39,10 @@ options:
         linked to any variant group of the stack), C(entries), a mapping of content type to the entry uids
         whose variants to read (default every entry listed), C(locales), the locales whose entry variants to
         read (default the stack's master locale), and C(entry_variants) (default V(false)) to read them.
+      - With C(listing_cache) (a key, as the modules take it), V(read) starts from the stack's lists that an earlier
+        task of the run with that key left and leaves its own, so that personalize_variant_group and
+        personalize_entry_variant given the same key do not list them again (the C(migrate) role does this for the
+        destination stack). Without it, every list is read from the API.
     type: list
     elements: dict
     required: true
@@ -150,7 +154,7 @@ def _entries(stack, side, out):
 def read_side(side):
     """One side's stack read (see RETURN). Raises PersonalizeError."""
     client = client_from_module_params(_connection(side))
-    stack = Stack(client)
+    stack = Stack(client, listing_cache=side.get("listing_cache"))
     info = stack.info()
     project, other = _project(client, side, info)
     out = {"stack": dict((k, info.get(k)) for k in ("api_key", "name", "org_uid")), "branch": stack.branch,
@@ -162,6 +166,7 @@ def read_side(side):
                       "experience_uid": (g.get("personalize_metadata") or {}).get("experience_uid"),
                       "content_types": linked_types(g)} for g in stack.groups()]
     _entries(stack, side, out)
+    stack.save()
     stats = [client.stats] + ([other.stats] if other is not client else [])
     out["api_calls"] = dict((k, sum(s.get(k, 0) for s in stats)) for k in CALL_COUNTS)
     return out

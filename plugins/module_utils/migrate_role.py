@@ -397,7 +397,8 @@ def report(results, plan, context):
 
     ``results`` are the write tasks' registered results by kind (see _load_results); ``plan`` is
     the copy's plan; ``context`` holds ``endpoints``, ``calls`` (extract's reads, by side),
-    ``verify_calls`` (verify's re-read, None when none), ``problems`` (verify's differences, None
+    ``verify_calls`` (verify's re-read, None when none), ``stack_calls`` (the stack phase's lookups'
+    reads, ``{side: [calls]}``, None when none), ``problems`` (verify's differences, None
     in check mode), ``check_mode``, ``activation``, ``prune``, ``started`` (a timestamp),
     ``destination_uid``, ``project_name`` (a destination given by name), ``report_dir`` (where the
     files go, empty for none) and ``sections``: more parts of the copy, ``{name: {label: counts}}``,
@@ -407,6 +408,12 @@ def report(results, plan, context):
     dest_calls = [context["calls"]["destination"]] + [r["api_calls"] for r in results.values() if r.get("api_calls")]
     if context.get("verify_calls"):
         dest_calls.append(context["verify_calls"])
+    # The stack phase's reads (its lookups; its modules are in results), by side.
+    stack_calls = context.get("stack_calls") or {}
+    dest_calls.extend(stack_calls.get("destination") or [])
+    source_calls = context["calls"]["source"]
+    if stack_calls.get("source"):
+        source_calls = _sum_calls([source_calls] + stack_calls["source"])
     problems = context.get("problems")
     kinds = dict((kind, results.get(kind, {}).get("summary") or {}) for kind in LOAD_KINDS)
     kinds["versions"] = _versions_summary(versions)
@@ -420,7 +427,7 @@ def report(results, plan, context):
         "activations": _activations(versions),
         "version_changes": version_changes(versions),
         "priority_changed": bool(results.get("priority", {}).get("changed")),
-        "calls": {"source": context["calls"]["source"], "destination": _sum_calls(dest_calls)},
+        "calls": {"source": source_calls, "destination": _sum_calls(dest_calls)},
         "pruned": (plan.get("prune") or {}) if context.get("prune") else {},
         "included_as_dependencies": list(plan.get("notes") or []),
         "skipped": list(plan.get("skipped") or []),

@@ -6,7 +6,8 @@ through the Content Management API, and the pure plans of its two writes.
 
 * ``Stack``: one stack through one client (``client.cma``, ``client.cma_list``): the stack, its
   locales, content types, entries, entry variants, variant groups and CMS variants, each list read
-  once (paged) and kept true after our own writes.
+  once (paged) and kept true after our own writes; with a ``listing_cache`` key, shared with the
+  run's other tasks and lookups (listing_cache.py), as ProjectListings shares a project's.
 * ``cms_of`` / ``cms_ready``: an experience's ``_cms`` (Personalize's record of its group and CMS
   variants; ``variantGroup`` is a uid string, or an object with one); ``wait_for_cms``: the bounded
   wait for Personalize's background job, one experiences list per tick.
@@ -28,6 +29,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
     PersonalizeApiError,
     PersonalizeError,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.listing_cache import ListingCache
 
 # Keys of an entry (variant) that the server sets; never compared, never sent.
 SYSTEM_KEYS = frozenset((
@@ -35,6 +37,8 @@ SYSTEM_KEYS = frozenset((
     "updated_at", "created_by", "updated_by", "publish_details", "_rules", "_workflow",
 ))
 LINKED, UNLINKED = "linked", "unlinked"
+# The keys of the stack (GET /v3/stacks) that are read, and the only ones a listing cache keeps.
+STACK_KEYS = ("api_key", "name", "org_uid", "master_locale")
 
 
 def _cma_path(*parts):
@@ -181,14 +185,45 @@ def unknown_fields(content_type, wanted):
 class Stack:
     """One stack through one client: each list read once (all its pages) and kept true after our writes.
 
-    ``api_key`` and ``branch`` default to the client's ``stack_api_key`` and ``branch``."""
+    ``api_key`` and ``branch`` default to the client's ``stack_api_key`` and ``branch``. With
+    ``listing_cache`` (a key), it starts from what an earlier task or lookup of the run with that key
+    left for this stack (its CMA URL, api key and branch) and ``save()`` leaves its own, unless
+    ``save`` is false (check mode). Reads that the cache cannot answer are made as without it."""
 
-    def __init__(self, client, api_key=None, branch=None):
+    def __init__(self, client, api_key=None, branch=None, listing_cache=None, save=True):
         self.client = client
         self.api_key = api_key if api_key is not None else client.stack_api_key
         self.branch = branch if branch is not None else client.branch
         self._lists = {}
         self._stack = None
+        self._restored = set()
+        self.cache = self._save = None
+        if listing_cache:
+            self.cache = ListingCache(listing_cache, client.cma_base_url, "stack|%s|%s" % (self.api_key, self.branch))
+            self._save = save
+            self._restore(self.cache.load())
+
+    def _restore(self, data):
+        if isinstance(data.get("stack"), dict):
+            self._stack = data["stack"]
+        for item in data.get("lists") or []:
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[1], list):
+                key = tuple(item[0]) if isinstance(item[0], list) else item[0]
+                self._lists[key] = item[1]
+                self._restored.add(key)
+
+    def restored(self, key):
+        """True when the list ``key`` (such as ``"groups"``) came from the listing cache, not the API."""
+        return key in self._restored
+
+    def save(self):
+        """Leave this stack's lists, as this task kept them true, for the run's next task."""
+        if self.cache is None or not self._save:
+            return
+        data = {"lists": [[list(k) if isinstance(k, tuple) else k, v] for k, v in self._lists.items()]}
+        if self._stack is not None:
+            data["stack"] = dict((k, self._stack.get(k)) for k in STACK_KEYS if k in self._stack)
+        self.cache.save(data)
 
     def _list(self, key, path, member, query=None):
         if key not in self._lists:
@@ -250,6 +285,7 @@ class Stack:
     def forget_groups(self):
         """The next reader lists the groups again (after a wait for new ones)."""
         self._lists.pop("groups", None)
+        self._restored.discard("groups")
 
     def group_of(self, experience, full=False):
         """The group of an experience (a Personalize object): by the uid its ``_cms`` gives, else by
@@ -281,6 +317,7 @@ class Stack:
         if isinstance(group.get("variants"), list):
             stored["variants"] = group["variants"]
         if set(linked_types(stored)) != set(new):
+            self.forget_groups()
             raise PersonalizeApiError("PUT", path, 200, "the server linked %s, not %s" % (
                 ", ".join(linked_types(stored)) or "nothing", ", ".join(new) or "nothing"))
         if "groups" in self._lists:

@@ -8,7 +8,9 @@ Both check and plan every item before the first write (bad input: PersonalizeInp
 item and the field), then write what changes, and give one record per item to ``results.shape``.
 The reads are the ones ``stack.Stack`` makes once per task: the project's experiences (Personalize),
 the stack's content types, locales and groups (with their CMS variants), and one entry variants
-list per entry and locale.
+list per entry and locale. With ``listing_cache``, the stack's lists start from the ones the run's
+earlier tasks and lookups left (stack.Stack), and are left, as the task's writes kept them, for the
+next (also after a failure; never in check mode).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -102,6 +104,16 @@ class Experiences:
                     " connected to this stack (stack_api_key)?" % (", ".join(repr(n) for n in still), self.stack.api_key))
         return self._groups
 
+    def refresh(self):
+        """Read the stack's groups again when they came from the run's listing cache (Personalize may
+        have made CMS variants in them since); True when it did."""
+        if not self.stack.restored("groups"):
+            return False
+        self.stack.forget_groups()
+        by_uid = dict((g.get("uid"), g) for g in self.stack.groups())
+        self._groups = dict((x, by_uid.get(g.get("uid"), g) if g else g) for x, g in self._groups.items())
+        return True
+
     def _read(self, experiences):
         # One experience: one filtered call; more: the stack's whole list of groups, once.
         if len(experiences) == 1 and not self.stack.has_groups():
@@ -112,9 +124,22 @@ class Experiences:
 
 
 # ------------------------------------------------------------------ personalize_variant_group
+def _with_stack(execute, listings, task):
+    """``execute(listings, stack, task)`` on the task's stack.Stack (sharing the run's listings when the
+    task has ``listing_cache``), whose lists are then left for the next task, also after a failure."""
+    stack = stk.Stack(listings.client, listing_cache=task.params.get("listing_cache"), save=not task.check_mode)
+    try:
+        return execute(listings, stack, task)
+    finally:
+        stack.save()
+
+
 def execute_groups(listings, task):
     """personalize_variant_group: the content types of each named experience's variant group."""
-    stack = stk.Stack(listings.client)
+    return _with_stack(_execute_groups, listings, task)
+
+
+def _execute_groups(listings, stack, task):
     found = Experiences(listings, stack, task)
     plans = [_plan_links(found, stack, item, pos, task) for pos, item in
              enumerate(task_items(task, "variant_groups", GROUP_FIELDS))]
@@ -169,7 +194,10 @@ def group_message(kind_name, identity, record, check_mode):
 # ------------------------------------------------------------------ personalize_entry_variant
 def execute_entry_variants(listings, task):
     """personalize_entry_variant: entry variants, each on the CMS variant of an experience's variant."""
-    stack = stk.Stack(listings.client)
+    return _with_stack(_execute_entry_variants, listings, task)
+
+
+def _execute_entry_variants(listings, stack, task):
     found = Experiences(listings, stack, task)
     items = task_items(task, "entry_variants", ENTRY_FIELDS)
     plans = [_check_entry(found, stack, item, pos, task) for pos, item in enumerate(items)]
@@ -236,6 +264,9 @@ def _resolve_variant(found, stack, plan, group, check_mode):
                               % plan["where"])
         return
     named = [v for v in stack.variants(group) if v.get("name") == plan["variant"]]
+    if not named and found.refresh():
+        group = found.groups([])[plan["xuid"]]
+        named = [v for v in stack.variants(group) if v.get("name") == plan["variant"]]
     if not named:
         raise PersonalizeInputError("%s: variant: experience %r has no CMS variant named %r (its variants: %s)" % (
             plan["where"], plan["experience"], plan["variant"],

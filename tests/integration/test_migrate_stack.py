@@ -122,6 +122,11 @@ def test_cross_organization_copy_with_both_stacks(stacks, ansible_playbook, tmp_
     assert report["stack"]["groups_linked"] == 6
     assert report["stack"]["entry_variants"] == {"created": 40, "updated": 0, "unchanged": 0, "skipped": 0}
     assert report["stack"]["cma_calls"]["destination"]["calls"] > 0
+    # the report's destination total counts the stack phase too: every call to the destination's
+    # project and stack in the emulator's log (and the organization's project lists of its side)
+    dest_calls = [e for e in log if e.get("stack") == DEST_STACK or e["project"] == DEST["project_uid"]]
+    org_lists = len([e for e in log if e["path"] == "/projects" and e not in dest_calls])
+    assert len(dest_calls) <= report["calls"]["destination"]["calls"] <= len(dest_calls) + org_lists
     assert_stack_copied(emu)
     # the maps: the fact and uid-map.json
     uid_map = json.loads((tmp_path / "report" / "uid-map.json").read_text())

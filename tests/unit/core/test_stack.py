@@ -4,12 +4,16 @@ the entry variant compare and body, the bounded wait, and Stack's reads on a fak
 Fixture: tests/unit/fixtures/retail_stack_raw.json, answers of the emulator's retail-stack seed."""
 
 import copy
+import os
+import stat
+import tempfile
+import types
 
 import pytest
 
 from fakes import fixture
 
-from ansible_collections.contentstack.personalize.plugins.module_utils import stack
+from ansible_collections.contentstack.personalize.plugins.module_utils import stack, stack_writes
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeApiError, PersonalizeError
 
 
@@ -178,7 +182,7 @@ def test_the_wait_is_bounded_and_names_the_missing_experiences(raw):
 class FakeCma:
     """client.cma / client.cma_list answering from the fixture, recording every call."""
 
-    stack_api_key, branch = "blt8f2e6d4c0a9b7e53", "main"
+    stack_api_key, branch, cma_base_url = "blt8f2e6d4c0a9b7e53", "main", "https://api.contentstack.io"
 
     def __init__(self, raw, put_answer=None):
         self.raw, self.calls, self.put_answer = raw, [], put_answer
@@ -247,3 +251,72 @@ def test_put_entry_variant_keeps_the_list_true(raw):
     s.put_entry_variant("home_page", "blt5ce0000000000000", "en-us", vuid, wanted)
     after = s.entry_variants("home_page", "blt5ce0000000000000", "en-us")
     assert stack.entry_variant_state(after[vuid]) == wanted and len(after) == len(before)
+
+
+# ------------------------------------------------------------------ Stack with listing_cache
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """The listing cache's per-user directory under tmp_path."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def _read_all(s):
+    s.master_locale()
+    s.locales()
+    s.content_types()
+    s.groups()
+    return s.entry_variants("home_page", "blt5ce0000000000000", "en-us")
+
+
+def test_the_listing_cache_round_trip(raw, private_tmp):
+    first = stack.Stack(FakeCma(dict(raw, stack=dict(raw["stack"], extra_setting="not kept"))), listing_cache="run 1")
+    before = _read_all(first)
+    first.save()
+    (listing_dir,) = [d for d in private_tmp.iterdir() if d.name.startswith("contentstack-personalize-")]
+    (name,) = os.listdir(str(listing_dir / "listings"))
+    assert stat.S_IMODE(os.stat(str(listing_dir / "listings" / name)).st_mode) == 0o600
+    assert FakeCma.stack_api_key not in name
+    # the same key and stack: every list from the cache, no call; only the stack keys read are kept
+    client = FakeCma(raw)
+    second = stack.Stack(client, listing_cache="run 1")
+    assert _read_all(second) == before and client.calls == []
+    assert sorted(second.info()) == sorted(k for k in stack.STACK_KEYS if k in raw["stack"])
+    assert second.restored("groups") and second.restored(("entry_variants", "home_page", "blt5ce0000000000000", "en-us"))
+    # kept true after a write, and left so for the next task
+    vuid = sorted(before)[0]
+    wanted = stack.wanted_entry_variant({"hero_headline": "Cached"})
+    second.put_entry_variant("home_page", "blt5ce0000000000000", "en-us", vuid, wanted)
+    second.save()
+    third = stack.Stack(FakeCma(raw), listing_cache="run 1")
+    assert stack.entry_variant_state(third.entry_variants("home_page", "blt5ce0000000000000", "en-us")[vuid]) == wanted
+    # another key, branch or stack: not cached
+    for other in (stack.Stack(FakeCma(raw), listing_cache="run 2"), stack.Stack(FakeCma(raw), branch="dev", listing_cache="run 1"),
+                  stack.Stack(FakeCma(raw), api_key="blt0000000000000000", listing_cache="run 1")):
+        assert not other.restored("groups")
+
+
+def test_check_mode_and_no_key_leave_no_cache(raw, private_tmp):
+    for s in (stack.Stack(FakeCma(raw), listing_cache="run 1", save=False), stack.Stack(FakeCma(raw))):
+        _read_all(s)
+        s.save()
+    assert not list(private_tmp.rglob("*.json"))
+    assert not stack.Stack(FakeCma(raw), listing_cache="run 1").restored("groups")
+
+
+def test_cached_groups_are_read_again_for_a_cms_variant_made_since(raw, private_tmp):
+    old = copy.deepcopy(raw)
+    old["variant_groups"][0]["variants"] = old["variant_groups"][0]["variants"][:1]
+    early = stack.Stack(FakeCma(old), listing_cache="run 1")
+    early.groups()
+    early.save()
+    client = FakeCma(raw)
+    s = stack.Stack(client, listing_cache="run 1")
+    listings = types.SimpleNamespace(indexes=lambda *kinds: types.SimpleNamespace(experiences=None))
+    found = stack_writes.Experiences(listings, s, types.SimpleNamespace(check_mode=False, params={}))
+    hero = raw["experiences"][0]
+    found._groups[hero["uid"]] = s.group_of(hero)
+    assert len(s.variants(found._groups[hero["uid"]])) == 1 and client.calls == []
+    assert found.refresh() and not found.refresh()
+    assert s.variants(found._groups[hero["uid"]]) == raw["variant_groups"][0]["variants"]
+    assert [c[1] for c in client.calls] == ["/v3/variant_groups"]

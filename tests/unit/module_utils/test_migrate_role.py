@@ -116,6 +116,11 @@ def test_report_keeps_its_keys_counts_calls_and_says_it_in_words():
     assert out["summary"][1:3] == ["attributes: 2 created", "events: nothing to do"]
     check = migrate_role.report(results, plan, dict(context, check_mode=True, problems=None, prune=False))["report"]
     assert check["verify"] == "skipped in check mode" and check["pruned"] == {}
+    # the stack phase's lookups' reads count in the sides' totals
+    stack_calls = {"source": [{"calls": 3}], "destination": [{"calls": 5, "retries": 1}, {}]}
+    with_stack = migrate_role.report(results, plan, dict(context, stack_calls=stack_calls))["report"]
+    assert with_stack["calls"]["destination"] == {"calls": 25, "retries": 5, "throttled": 0}
+    assert with_stack["calls"]["source"]["calls"] == CALLS["calls"] + 3
 
 
 def test_report_of_a_destination_given_by_name():
