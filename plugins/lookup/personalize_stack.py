@@ -68,17 +68,16 @@ requirements:
   - requests
 """
 
-EXAMPLES = r"""
+EXAMPLES = r"""# snippet: side=source vars=vault_source_token
 - name: Read the source stack's groups, entries of their linked content types and entry variants in two locales
   ansible.builtin.set_fact:
     source_stack: "{{ query('contentstack.personalize.personalize_stack', 'read',
                             sides=[source | combine({'entry_variants': true, 'locales': ['en-us', 'fr-fr']})]) | first }}"
   vars:
     source:
-      api_url: http://127.0.0.1:8787
-      cma_url: http://127.0.0.1:8787
+      region: aws-na
       project_uid: 6650a1b2c3d4e5f601000001
-      authtoken: "{{ vault_source_authtoken }}"
+      authtoken: "{{ vault_source_token }}"
       stack_api_key: blt8f2e6d4c0a9b7e53
 """
 

@@ -95,7 +95,7 @@ options:
     default: 120
 """
 
-EXAMPLES = r"""
+EXAMPLES = r"""# snippet: side=source
 - name: Gold members see another hero headline on the home page
   contentstack.personalize.personalize_entry_variant:
     stack_api_key: blt8f2e6d4c0a9b7e53
@@ -116,13 +116,13 @@ EXAMPLES = r"""
         locale: en-us
         experience: Summer Sale Banner
         variant: Campaign banner
-        fields: {message: Summer sale, 20% off}
+        fields: {message: "Summer sale, 20% off"}
       - content_type: banner
         entry: blt5ce0000000000010
         locale: fr-fr
         experience: Summer Sale Banner
         variant: Campaign banner
-        fields: {message: Soldes d'été, -20 %}
+        fields: {message: "Soldes d'été, -20 %"}
 
 - name: Remove an entry variant
   contentstack.personalize.personalize_entry_variant:

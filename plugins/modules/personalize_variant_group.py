@@ -76,7 +76,7 @@ options:
     default: 120
 """
 
-EXAMPLES = r"""
+EXAMPLES = r"""# snippet: side=source
 - name: Entries of the home page can get variants of the hero experience
   contentstack.personalize.personalize_variant_group:
     stack_api_key: blt8f2e6d4c0a9b7e53
