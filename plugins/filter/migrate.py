@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -96,9 +98,14 @@ def migrate_inputs(variables, argument_specs):
 def typed_vars(variables, spec, folders=None):
     """Playbook variables typed as Ansible types module arguments with ``spec`` (an argument
     spec's options), and ``errors`` naming each variable; ``folders`` names the variables that
-    must be folders this run can make or write."""
+    must be folders this run can make or write, made absolute from the working directory (a
+    relative folder means the same wherever the playbook lives: a collection's playbooks live in
+    the installed collection)."""
     out, errors = migrate_role.typed(variables, _options(spec))
-    errors += [migrate_role.folder_problem(out.get(name), name) for name in folders or [] if isinstance(out.get(name), str)]
+    for name in folders or []:
+        if isinstance(out.get(name), str) and out[name]:
+            out[name] = os.path.abspath(out[name])
+            errors.append(migrate_role.folder_problem(out[name], name))
     out["errors"] = [e for e in errors if e]
     return out
 

@@ -54,13 +54,17 @@ def page_snippets(name):
 
 def run(found, tmp_path):
     """The snippets' outcomes; a run that wrote into the checkout (the installed collection) fails."""
-    stray = ROOT / "playbooks" / "migrate-report"
-    existed = stray.exists()
+    before = set((ROOT / "playbooks").iterdir())
     outcomes = _run(found, tmp_path)
-    if stray.exists() and not existed:
-        shutil.rmtree(str(stray))
-        pytest.fail("%s\na snippet wrote %s, inside the installed collection: a relative migrate_report_dir "
-                    "must be relative to the current directory" % (report(outcomes), stray))
+    stray = sorted(set((ROOT / "playbooks").iterdir()) - before)
+    for path in stray:
+        if path.is_dir():
+            shutil.rmtree(str(path))
+        else:
+            path.unlink()
+    if stray:
+        pytest.fail("%s\na snippet wrote %s, inside the installed collection: a relative report or export folder "
+                    "must be relative to the current directory" % (report(outcomes), ", ".join(str(p) for p in stray)))
     return outcomes
 
 
