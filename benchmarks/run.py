@@ -520,14 +520,23 @@ def run_limiters(limiters, cases, keep=None):
 
 
 def limiter_table(rows):
-    lines = ["| limiter | case | phase | calls | 429 answers | wall s | floor s | wall/floor | rc | verify |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    """One row per limiter, case and phase. "in calls s": the time of the tasks that made calls (one
+    copy: the pacing's own share of the wall, against the floor); "controller s": the other tasks'
+    time, which no pacing can shorten. Both "-" for the fan-out, whose hosts overlap."""
+    lines = ["| limiter | case | phase | calls | 429 answers | wall s | floor s | wall/floor | in calls s | in calls/floor "
+             "| controller s | rc | verify |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         made = r["calls"]["source"]["total"] + r["calls"]["destination"]["total"]
         verify = ",".join(sorted(set(str((v or {}).get("verify")) for v in r["reports"].values())))
-        lines.append("| %s | %s | %s | %d | %d | %.1f | %.1f | %.2f | %d | %s |" % (
+        split = (r.get("breakdown") or {}).get("controller") or {}
+        if r.get("hosts", 1) == 1 and split and r["floor_s"]:
+            shares = "%.1f | %.2f | %.1f" % (split["tasks_with_calls"], split["tasks_with_calls"] / r["floor_s"],
+                                             split["tasks_without_calls"])
+        else:
+            shares = "- | - | -"
+        lines.append("| %s | %s | %s | %d | %d | %.1f | %.1f | %.2f | %s | %d | %s |" % (
             r["limiter"], r["case"], r["phase"], made, r["throttled"], r["wall_s"], r["floor_s"],
-            r["wall_over_floor"] or 0, r["rc"], verify))
+            r["wall_over_floor"] or 0, shares, r["rc"], verify))
     return "\n".join(lines)
 
 
@@ -922,6 +931,9 @@ def main(argv=None):
         return main_scale(pathlib.Path(args.out))
     if args.render:
         data = json.loads(pathlib.Path(args.render).read_text())
+        if data["rows"] and "limiter" in data["rows"][0]:  # a --limiters results file
+            print(limiter_table(data["rows"]) + "\n\n" + goals_text(limiter_goals(data["rows"])))
+            return 0
         floors = floors_table(data["rows"])
         print(table(data["rows"]) + "\n\n" + (floors + "\n\n" if floors else "") + goals_text(data["goals"]))
         return 0
