@@ -146,7 +146,7 @@ def migrate_stack_result(plan, source_raw=None, dest_raw=None, dest_stack=None, 
     part of report.json) and ``section`` (that part as a section of migrate_report: with its summary
     line and the lookups' ``reads``)."""
     return plain(migrate_stack.result(plain(plan.get("stack") or migrate_stack.off()), plain(source_raw), plain(dest_raw),
-                                       plain(dest_stack), links, entry_variants, plain(reads), bool(check_mode)))
+                                      plain(dest_stack), links, entry_variants, plain(reads), bool(check_mode)))
 
 
 class FilterModule(object):
