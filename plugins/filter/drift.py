@@ -7,12 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.contentstack.personalize.plugins.filter.migrate import _guard
 from ansible_collections.contentstack.personalize.plugins.module_utils import drift
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import guard
 
 
-@_guard
+@guard
 def drift_compare(live_raw, folder=None, source=None, project=None, against=None, activation="mirror",
                   include=None, exclude=None):
     """The drift of one project (a raw read of it) from a folder's files or from a source project (a raw
@@ -28,7 +28,7 @@ def drift_compare(live_raw, folder=None, source=None, project=None, against=None
     return out
 
 
-@_guard
+@guard
 def drift_report(results):
     """drift.json (per project uid its differences), drift.md, the summary lines, the drifted projects."""
     return drift.report(results)

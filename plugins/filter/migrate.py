@@ -9,54 +9,14 @@ __metaclass__ = type
 
 import os
 
-from collections.abc import Mapping
-
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.contentstack.personalize.plugins.module_utils import migrate, migrate_role, migrate_stack
-from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import complete_connection
+from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import guard, picking, plain
 
 
-def _plain(value):
-    """The same data as plain dicts, lists, strings and numbers.
-
-    Ansible hands filters lazy, tagged containers; copying or walking them item by item costs
-    a template call per value (seconds for a large project). One pass here makes them plain."""
-    if isinstance(value, Mapping):
-        return dict((_plain(k), _plain(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    for kind in (str, int, float):
-        if isinstance(value, kind):
-            return kind(value)
-    return value
-
-
-def _guard(func, plain=True):
-    """Errors of the collection as filter errors; the arguments made plain first unless
-    ``plain`` is false (a filter that only picks a few fields of large registered results)."""
-    def wrapper(*args, **kwargs):
-        if plain:
-            args = [_plain(a) for a in args]
-            kwargs = dict((k, _plain(v)) for k, v in kwargs.items())
-        try:
-            return func(*args, **kwargs)
-        except PersonalizeError as exc:
-            raise AnsibleFilterError(str(exc))
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
-
-
-def _picking(func):
-    return _guard(func, plain=False)
-
-
-@_guard
+@guard
 def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
                  allow_skips=False, prune=False, limits=None):
     """The validated load plan of a copy (see module_utils/migrate.py); ``dest_raw`` None for a
@@ -64,13 +24,13 @@ def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclud
     return migrate.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits)
 
 
-@_guard
+@guard
 def migrate_compare(expected, actual_raw, activation="mirror", prune=False):
     """Differences between the planned project and a raw export of the destination."""
     return migrate.compare(expected, portable_from_raw(actual_raw), activation, prune)
 
 
-@_guard
+@guard
 def migrate_uid_map(source_raw, dest_raw, source_project=None, destination_project=None):
     """Source uid -> destination uid per kind, and variant shortUids per experience; with both
     project uids, ``projects`` maps the source project to the destination project."""
@@ -80,13 +40,13 @@ def migrate_uid_map(source_raw, dest_raw, source_project=None, destination_proje
     return out
 
 
-@_guard
+@guard
 def to_portable(raw_export):
     """A raw export (the lookup with portable=false) in the portable form, without API calls."""
     return portable_from_raw(raw_export)
 
 
-@_guard
+@guard
 def migrate_inputs(variables, argument_specs):
     """The role's variables typed by its argument spec (``argument_specs`` is the content of
     meta/argument_specs.yml, or the ``options`` of one entry point), by name without the
@@ -94,7 +54,7 @@ def migrate_inputs(variables, argument_specs):
     return migrate_role.inputs(variables, _options(argument_specs))
 
 
-@_guard
+@guard
 def typed_vars(variables, spec, folders=None):
     """Playbook variables typed as Ansible types module arguments with ``spec`` (an argument
     spec's options), and ``errors`` naming each variable; ``folders`` names the variables that
@@ -119,46 +79,46 @@ def _options(spec):
     return spec
 
 
-@_guard
+@guard
 def migrate_endpoints(source, destination, found=None):
     """Both sides' endpoints, whether they are one project, which to read, and the errors, each
     naming its side (see module_utils/migrate_role.py)."""
     return migrate_role.endpoints(source, destination, found)
 
 
-@_picking
+@picking
 def migrate_sides(reads, endpoints):
     """What each side holds after the export lookup, and the message that stops the copy, if any."""
-    return migrate_role.sides(reads, _plain(endpoints))
+    return migrate_role.sides(reads, plain(endpoints))
 
 
-@_picking
+@picking
 def migrate_progress(value, phase, **kwargs):
     """The plain-words progress of one phase of the copy (it reads only counts and names of
     ``value``, which may be a whole raw export: no need to copy it first)."""
-    return _plain(migrate_role.progress(value, _plain(phase), **_plain(kwargs)))
+    return plain(migrate_role.progress(value, plain(phase), **plain(kwargs)))
 
 
-@_picking
+@picking
 def migrate_loaded(results, destination=None):
     """Whether the write tasks wrote anything, and the destination as this run read it."""
     return migrate_role.loaded(results, destination)
 
 
-@_picking
+@picking
 def migrate_report(results, plan, **context):
     """report.json and the summary lines, from the write tasks' results by kind."""
-    return _plain(migrate_role.report(results, plan, _plain(context)))
+    return plain(migrate_role.report(results, plan, plain(context)))
 
 
-@_guard
+@guard
 def migrate_stack_settings(inputs):
     """The stack phase's settings from the typed role inputs: on or off, what it copies, the entry uid
     map loaded, and the errors naming each variable (see module_utils/migrate_stack.py)."""
     return migrate_stack.settings(inputs, migrate_role.SIDES)
 
 
-@_guard
+@guard
 def migrate_stack_side(side, label, settings, source_stack=None):
     """A side's complete connection with its stack options (``_migrate_in.source`` or ``.destination``)
     and what the personalize_stack lookup is to read of it: the source's groups, entries and entry
@@ -169,7 +129,7 @@ def migrate_stack_side(side, label, settings, source_stack=None):
     return out
 
 
-@_guard
+@guard
 def migrate_stack_plan(plan, source_raw, dest_raw, source_stack, dest_stack, settings, allow_skips=False, prune=False,
                        destination_missing=False):
     """The Personalize plan with its stack phase under ``stack`` (links, entry variants, their changes,
@@ -178,14 +138,15 @@ def migrate_stack_plan(plan, source_raw, dest_raw, source_stack, dest_stack, set
         settings, allow_skips=allow_skips, prune=prune, destination_missing=destination_missing))
 
 
-@_picking
-def migrate_stack_result(plan, source_raw=None, dest_raw=None, dest_stack=None, links=None, entry_variants=None, calls=None,
+@picking
+def migrate_stack_result(plan, source_raw=None, dest_raw=None, dest_stack=None, links=None, entry_variants=None, reads=None,
                          check_mode=False):
     """After the stack phase: ``variant_groups`` and ``cms_variants`` (source uid -> destination uid),
-    ``problems`` (verify's lines of the stack side; none in check mode) and ``report`` (the ``stack``
-    section of report.json)."""
-    return _plain(migrate_stack.result(_plain(plan.get("stack") or migrate_stack.off()), _plain(source_raw), _plain(dest_raw),
-                                       _plain(dest_stack), links, entry_variants, _plain(calls), bool(check_mode)))
+    ``problems`` (verify's lines of the stack side; none in check mode), ``report`` (the ``stack``
+    part of report.json) and ``section`` (that part as a section of migrate_report: with its summary
+    line and the lookups' ``reads``)."""
+    return plain(migrate_stack.result(plain(plan.get("stack") or migrate_stack.off()), plain(source_raw), plain(dest_raw),
+                                      plain(dest_stack), links, entry_variants, plain(reads), bool(check_mode)))
 
 
 class FilterModule(object):

@@ -94,6 +94,12 @@ options:
 notes:
   - A connection option given as null (for example C(api_url=omitted_var | default(None))) counts
     as not given, so the C(personalize_*) variable or the environment variable applies.
+  - The C(personalize_*) variables are templated as the lookup's own arguments are, so
+    C(personalize_authtoken) may hold C("{{ vault_source_token }}") (a vault-encrypted variable included).
+  - Of O(region) and O(api_url), and of O(authtoken) and O(oauth_token), the one given most directly wins
+    and the other is not read at all, a keyword option over the C(personalize_*) variables, a variable over
+    the environment. An O(oauth_token) given to the lookup uses that token whatever C(personalize_authtoken)
+    or E(CONTENTSTACK_AUTHTOKEN) hold.
   - Errors (bad options, an unknown term, an API error, an invalid O(query)) fail the task with a
     message that names the cause and never contains a token; with O(projects) and
     O(on_error=return), a project's read error is returned as data instead.
@@ -107,7 +113,7 @@ EXAMPLES = r"""
 # The connection from the personalize_* variables (a vars file, -e, the inventory), here the source project's:
 #   personalize_region: aws-na
 #   personalize_project_uid: 6650a1b2c3d4e5f601000001
-#   personalize_authtoken: the token itself (the lookup does not template these variables)
+#   personalize_authtoken: "{{ vault_source_token }}"   (templated like the lookup's own arguments)
 - name: The whole project in the portable form (one mapping)
   ansible.builtin.set_fact:
     project: "{{ lookup('contentstack.personalize.personalize_export', 'all') }}"
@@ -184,7 +190,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import read as export_read, terms_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
-    CONNECTION_ARGSPEC, client_from_module_params, client_from_plugin)
+    CONNECTION_ARGSPEC, OPTIONS, PAIRS, client_from_module_params, client_from_plugin)
 from ansible_collections.contentstack.personalize.plugins.module_utils.validate import boolean, known_fields
 
 try:
@@ -193,6 +199,28 @@ try:
 except ImportError:  # pragma: no cover - depends on the controller
     jmespath = None
     HAS_JMESPATH = False
+
+
+# The personalize_* variable of each connection option, by option name.
+VARIABLES = dict((option.name, option.variable) for option in OPTIONS if option.variable)
+
+
+def _given(value):
+    return value not in (None, "")
+
+
+def _pairs_decided(direct, found):
+    """``direct`` with, for each pair of options that say one thing two ways (options.PAIRS: region or
+    api_url, authtoken or oauth_token), the option of the pair given less directly set to '' (not given,
+    and no environment variable fills it): a keyword wins over the personalize_* variables, a variable
+    over the environment. Both given at one level stay, for the client to refuse."""
+    out = dict(direct)
+    for pair in PAIRS:
+        for given in ([n for n in pair if _given(direct.get(n))], [n for n in pair if _given(found.get(VARIABLES[n]))]):
+            if given:
+                out.update((name, "") for name in pair if name not in given and name not in direct)
+                break
+    return out
 
 
 def _flat_terms(terms):
@@ -216,7 +244,8 @@ class LookupModule(LookupBase):
             direct.update((k, boolean(direct[k], "personalize_export", k)) for k in ("portable", "versions", "stats") if k in direct)
         except PersonalizeError as exc:
             raise AnsibleError(str(exc))
-        self.set_options(var_options=variables, direct=direct)
+        connection_variables = self._connection_variables(variables)
+        self.set_options(var_options=connection_variables, direct=_pairs_decided(direct, connection_variables))
 
         terms = _flat_terms(terms)
         if not terms:
@@ -260,6 +289,23 @@ class LookupModule(LookupBase):
             elif found is not None:
                 out.append(found)
         return out
+
+    def _connection_variables(self, variables):
+        """The personalize_* variables that are set, templated as Ansible templates a lookup's own
+        arguments: a variable holding "{{ vault_token }}" gives that variable's value (vault-encrypted
+        or not). Raises AnsibleError naming the variable whose template fails, never its value."""
+        found = {}
+        for name in VARIABLES.values():
+            if (variables or {}).get(name) is None:
+                continue
+            if self._templar is None:  # outside a play: nothing to template with
+                found[name] = variables[name]
+                continue
+            try:
+                found[name] = self._templar.template(variables[name])
+            except AnsibleError as exc:
+                raise AnsibleError("personalize_export: the variable %s cannot be templated: %s" % (name, exc.message))
+        return found
 
     def _read(self, client, listing_cache, kinds, portable, with_versions):
         """One project's export (one ProjectListings: every term reads the same listings).

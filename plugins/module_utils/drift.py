@@ -32,9 +32,9 @@ from ansible_collections.contentstack.personalize.plugins.module_utils import ve
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
-from ansible_collections.contentstack.personalize.plugins.module_utils.folder import _split_audiences, offline_listings
+from ansible_collections.contentstack.personalize.plugins.module_utils.folder import offline_listings, split_audiences
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL
-from ansible_collections.contentstack.personalize.plugins.module_utils.migrate import _match, build_plan
+from ansible_collections.contentstack.personalize.plugins.module_utils.migrate import build_plan, in_selection
 from ansible_collections.contentstack.personalize.plugins.module_utils.validate import DEFAULT_LIMITS
 
 ITEM_KINDS = ("attributes", "events", "audiences", "experiences")
@@ -245,7 +245,7 @@ def folder_drift(files, live_raw):
     """Drift of a project from a folder (the ``personalize_folder`` lookup's read of its files, without
     a project: its Lytics audiences are split from the others here, as apply splits them)."""
     desired = dict(files)
-    desired["audiences"], read_only = _split_audiences(files.get("audiences") or [])
+    desired["audiences"], read_only = split_audiences(files.get("audiences") or [])
     return {"differences": compare(desired, live_raw), "notes": read_only_notes(read_only, live_raw)}
 
 
@@ -257,10 +257,10 @@ def project_drift(source_raw, live_raw, activation="mirror", include=None, exclu
         raise PersonalizeInputError("; ".join(plan["errors"]))
     include, exclude = list(include or ["*"]), list(exclude or [])
 
-    def selected(name):
-        return _match(name, include) and not _match(name, exclude)
+    def chosen(name):
+        return in_selection(name, include, exclude)
 
-    return {"differences": compare(plan, live_raw, selected, activation),
+    return {"differences": compare(plan, live_raw, chosen, activation),
             "notes": list(plan["errors"]) + ["skipped: %s" % s for s in plan["skipped"]]}
 
 

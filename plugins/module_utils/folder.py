@@ -246,7 +246,7 @@ def offline_listings(raw_project):
     return ProjectListings(None, cache=_Read(raw_project), save=False)
 
 
-def _split_audiences(audiences):
+def split_audiences(audiences):
     """(the audiences apply writes, the read-only ones it reports and skips)."""
     flags = [_is_read_only(a, _item_where("audiences", a, pos)) for pos, a in enumerate(audiences)]
     return ([a for a, flag in zip(audiences, flags) if not flag], [a for a, flag in zip(audiences, flags) if flag])
@@ -345,7 +345,7 @@ def validate_folder(texts, raw_project, folder="."):
     files = check_files(texts, folder)
     listings = offline_listings(raw_project)
     engine = Engine(listings, check_mode=True)
-    writable, read_only = _split_audiences(files["audiences"])
+    writable, read_only = split_audiences(files["audiences"])
     files["audiences"] = writable
     out = {"schema_version": files["schema_version"]}
     planned, changes = {}, {}

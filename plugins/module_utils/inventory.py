@@ -26,13 +26,12 @@ import re
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     REGION_ALIASES, REGIONS, resolve_base_url)
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError, PersonalizeInputError
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import BY_NAME, CLIENT_OPTIONS
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import BY_NAME, CLIENT_OPTIONS, PAIRS
 from ansible_collections.contentstack.personalize.plugins.module_utils.validate import boolean, known_fields
 
 # The connection options an organization entry takes: all of the client's but the project.
 ENTRY_OPTIONS = tuple(name for name in CLIENT_OPTIONS if name != "project_uid")
-# Options given in pairs: the environment fills a pair only when the entry gives neither.
-PAIRS = (("region", "api_url"), ("authtoken", "oauth_token"))
+# Options given in pairs (options.PAIRS): the environment fills a pair only when the entry gives neither.
 BOOLEANS = ("validate_certs", "allow_http")
 
 HOST_VARS = ("personalize_project_uid", "personalize_project_name", "personalize_organization_uid",

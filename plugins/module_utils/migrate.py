@@ -38,8 +38,14 @@ def _identity(kind):
     return BY_PLURAL[kind].identity
 
 
-def _match(name, patterns):
+def matches(name, patterns):
+    """Whether ``name`` matches any of the shell-style ``patterns`` (case-sensitive)."""
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def in_selection(name, include, exclude):
+    """Whether the copy's ``include`` and ``exclude`` patterns (``migrate_include``/``migrate_exclude``) take ``name``."""
+    return matches(name, include) and not matches(name, exclude)
 
 
 def _deps_of_versions(entry):
@@ -79,7 +85,7 @@ class _Selection:
         self.versions = dict((v["experience"], v) for v in src["versions"])
         self.exclude = list(exclude or [])
         include = list(include or ["*"])
-        self.chosen = dict((kind, set(n for n in self.items[kind] if _match(n, include) and not _match(n, self.exclude)))
+        self.chosen = dict((kind, set(n for n in self.items[kind] if in_selection(n, include, self.exclude)))
                            for kind in ITEM_KINDS)
         self.errors, self.notes, self.skipped = [], [], []
 
@@ -90,7 +96,7 @@ class _Selection:
         # Every reference names an item of the source: the export refused any other.
         if name in self.chosen[kind]:
             return
-        if _match(name, self.exclude):
+        if matches(name, self.exclude):
             self.errors.append("%s %r is excluded, but %s needs it" % (kind[:-1], name, why))
         else:
             self.chosen[kind].add(name)

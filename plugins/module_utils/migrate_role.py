@@ -392,28 +392,39 @@ def _versions_summary(versions_result):
     return out
 
 
+def _sections(context):
+    """The sections of the context that ran (a section given as None did not), by name."""
+    return dict((name, section) for name, section in (context.get("sections") or {}).items() if section is not None)
+
+
+def _section_calls(sections, side):
+    """What the sections cost on one side beyond the write tasks' results: their ``calls`` lists."""
+    return [calls for section in sections.values() for calls in (section.get("calls") or {}).get(side) or []]
+
+
 def report(results, plan, context):
     """``report`` (the content of report.json) and ``summary`` (its lines in plain words).
 
     ``results`` are the write tasks' registered results by kind (see _load_results); ``plan`` is
     the copy's plan; ``context`` holds ``endpoints``, ``calls`` (extract's reads, by side),
-    ``verify_calls`` (verify's re-read, None when none), ``stack_calls`` (the stack phase's lookups'
-    reads, ``{side: [calls]}``, None when none), ``problems`` (verify's differences, None
+    ``verify_calls`` (verify's re-read, None when none), ``problems`` (verify's differences, None
     in check mode), ``check_mode``, ``activation``, ``prune``, ``started`` (a timestamp),
     ``destination_uid``, ``project_name`` (a destination given by name), ``report_dir`` (where the
-    files go, empty for none) and ``sections``: more parts of the copy, ``{name: {label: counts}}``,
-    each kept in report.json under its name and said in one summary line (the stack phase's)."""
+    files go, empty for none) and ``sections``: the other parts of the copy (the stack phase's), by
+    name, each None when it did not run, else a mapping of
+
+    * ``report``: kept in report.json under the section's name;
+    * ``line``: its summary line (without it, ``name: label counts; ...`` of a ``{label: counts}`` report);
+    * ``calls``: what it cost that no write task's result holds, ``{side: [api_calls]}``, added to
+      the sides' totals."""
     results = _load_results(results)
+    sections = _sections(context)
     versions = results.get("versions", {})
     dest_calls = [context["calls"]["destination"]] + [r["api_calls"] for r in results.values() if r.get("api_calls")]
     if context.get("verify_calls"):
         dest_calls.append(context["verify_calls"])
-    # The stack phase's reads (its lookups; its modules are in results), by side.
-    stack_calls = context.get("stack_calls") or {}
-    dest_calls.extend(stack_calls.get("destination") or [])
-    source_calls = context["calls"]["source"]
-    if stack_calls.get("source"):
-        source_calls = _sum_calls([source_calls] + stack_calls["source"])
+    dest_calls.extend(_section_calls(sections, "destination"))
+    source_calls = [context["calls"]["source"]] + _section_calls(sections, "source")
     problems = context.get("problems")
     kinds = dict((kind, results.get(kind, {}).get("summary") or {}) for kind in LOAD_KINDS)
     kinds["versions"] = _versions_summary(versions)
@@ -427,7 +438,7 @@ def report(results, plan, context):
         "activations": _activations(versions),
         "version_changes": version_changes(versions),
         "priority_changed": bool(results.get("priority", {}).get("changed")),
-        "calls": {"source": source_calls, "destination": _sum_calls(dest_calls)},
+        "calls": {"source": _sum_calls(source_calls), "destination": _sum_calls(dest_calls)},
         "pruned": (plan.get("prune") or {}) if context.get("prune") else {},
         "included_as_dependencies": list(plan.get("notes") or []),
         "skipped": list(plan.get("skipped") or []),
@@ -435,16 +446,12 @@ def report(results, plan, context):
         "seconds": round(time.time() - float(context.get("started") or time.time()), 2),
         "report_dir": None if context.get("check_mode") else (context.get("report_dir") or None),
     }
-    sections = context.get("sections") or {}
-    out.update(sections)
-    summary = _summary(out, list(sections))
-    if context.get("stack"):
-        out["stack"] = context["stack"]
-        summary.insert(-3, _stack_summary(context["stack"]))
-    return {"report": out, "summary": summary}
+    out.update((name, section.get("report")) for name, section in sections.items())
+    lines = [section.get("line") or _section_line(name, section.get("report")) for name, section in sections.items()]
+    return {"report": out, "summary": _summary(out, lines)}
 
 
-def _summary(out, sections=()):
+def _summary(out, section_lines=()):
     kinds, calls = out["kinds"], out["calls"]
     both = [calls["source"], calls["destination"]]
     lines = ["copy %s -> %s%s" % (out["source"], out["destination"], " (check mode: nothing written)" if out["check_mode"] else "")]
@@ -455,7 +462,7 @@ def _summary(out, sections=()):
         names = [a["experience"] for a in out["activations"] if a["change"] == change]
         if names:
             lines.append("  %s: %s" % (change, names_line(names)))
-    lines += [_section_line(name, out[name]) for name in sections]
+    lines += list(section_lines)
     lines.append("API calls: destination %d, source %d (%d retries, %d throttled)" % (
         calls["destination"]["calls"], calls["source"].get("calls", 0),
         sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both)))
@@ -464,15 +471,6 @@ def _summary(out, sections=()):
     lines.append("report: %s" % (os.path.join(out["report_dir"], "report.json") if out["report_dir"]
                                  else "not written in check mode" if out["check_mode"] else "not written (migrate_report_dir is empty)"))
     return lines
-
-
-def _stack_summary(stack):
-    """The stack phase's summary line, when it ran."""
-    evs, calls = stack["entry_variants"], stack["cma_calls"]
-    return ("stack: %d variant groups linked; entry variants: %d created, %d updated, %d unchanged, %d skipped; "
-            "stack phase calls: destination %d, source %d" % (
-                stack["groups_linked"], evs["created"], evs["updated"], evs["unchanged"], evs["skipped"],
-                calls.get("destination", {}).get("calls", 0), calls.get("source", {}).get("calls", 0)))
 
 
 def _section_line(name, value):

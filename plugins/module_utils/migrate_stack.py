@@ -439,17 +439,35 @@ def with_plan(plan, src_raw, dst_raw, src_stack, dst_stack, opts):
     return out
 
 
-def result(stack_plan, src_raw, dst_raw, dst_stack, links=None, entry_variants=None, calls=None, check_mode=False):
+def summary_line(section):
+    """The stack phase's line in the copy's summary, from its ``report`` section."""
+    evs, calls = section["entry_variants"], section["cma_calls"]
+    return ("stack: %d variant groups linked; entry variants: %d created, %d updated, %d unchanged, %d skipped; "
+            "stack phase calls: destination %d, source %d" % (
+                section["groups_linked"], evs["created"], evs["updated"], evs["unchanged"], evs["skipped"],
+                calls.get("destination", {}).get("calls", 0), calls.get("source", {}).get("calls", 0)))
+
+
+def result(stack_plan, src_raw, dst_raw, dst_stack, links=None, entry_variants=None, reads=None, check_mode=False):
     """After the stack phase: ``variant_groups``, ``cms_variants``, ``uid_map`` (both, for
-    personalize_uid_map; empty when the phase is off), ``problems`` and ``report`` (None when off)."""
-    out = {"variant_groups": {}, "cms_variants": {}, "problems": []}
+    personalize_uid_map; empty when the phase is off), ``problems``, ``report`` (None when off) and
+    ``section``, the copy report's ``stack`` section (None when off): its ``report``, summary ``line``
+    and ``calls``, the lookups' ``reads`` by side (``{side: [api_calls]}``; the two modules' calls are
+    in their own results, which the report counts already). ``links`` and ``entry_variants`` are the
+    modules' registered results; their ``api_calls`` count in the section's CMA calls."""
+    out = {"variant_groups": {}, "cms_variants": {}, "problems": [], "report": None, "section": None}
     if not check_mode and stack_plan.get("on") and src_raw is not None and dst_raw is not None:
         found = maps(src_raw, dst_raw)
         out["variant_groups"], out["cms_variants"] = found["variant_groups"], found["cms_variants"]
         if dst_stack is not None:
             out["problems"] = compare(stack_plan, dst_raw, dst_stack)
     out["uid_map"] = dict((k, out[k]) for k in ("variant_groups", "cms_variants")) if stack_plan.get("on") else {}
-    out["report"] = report(stack_plan, links, entry_variants, calls, check_mode) if stack_plan.get("on") else None
+    if stack_plan.get("on"):
+        reads = dict((side, list(calls or [])) for side, calls in (reads or {}).items())
+        modules = [(r or {}).get("api_calls") or {} for r in (links, entry_variants)]
+        calls = dict(reads, destination=reads.get("destination", []) + modules)
+        out["report"] = report(stack_plan, links, entry_variants, calls, check_mode)
+        out["section"] = {"report": out["report"], "line": summary_line(out["report"]), "calls": reads}
     return out
 
 

@@ -157,6 +157,10 @@ OPTIONS = (
 
 BY_NAME = dict((option.name, option) for option in OPTIONS)
 
+# Options that say one thing two ways (where calls go; as whom): where one of a pair is given, the other is
+# taken from nothing less direct (a lookup's keyword over the variables, an entry over the environment).
+PAIRS = (("region", "api_url"), ("authtoken", "oauth_token"))
+
 EXTRAS = ("stack",)
 
 # Every module's connection options; ``connection_argspec(extra, ...)`` adds the sets a module asks for.

@@ -402,6 +402,34 @@ def test_rate_limit_shared_with_personalize_or_own(emu, cma, api):
     assert emu.state()["config"]["cma_rate_limit"] == 2
 
 
+def test_cma_calls_reach_the_limiter_and_are_logged_like_personalize_ones(emu, cma, api):
+    """Every CMA entry that reached the limiter has its ``arrival`` (one refused before it, None), delayed by
+    the jitter as a Personalize one is; with its own bucket, the CMA budget is counted in arrival order too."""
+    emu.configure(rate_limit=100, limiter={"jitter_ms": 40})
+    try:
+        mark = emu.mark()
+        for _n in range(5):
+            assert cma.get("/v3/content_types").status_code == 200
+            assert api.get("/events").status_code == 200
+        Cma(emu.url, token="nope").get("/v3/content_types")
+        log = emu.log(since=mark)
+        cma_log = [e for e in log if e.get("api") == "cma" and e["status"] == 200]
+        assert len(cma_log) == 5 and all(e["ts"] <= e["arrival"] for e in log if e["status"] == 200)
+        delays = [e["arrival"] - e["ts"] for e in cma_log]
+        assert max(delays) > 0.005  # five draws from 0-40 ms: at least one above 5 ms
+        assert log[-1]["api"] == "cma" and log[-1]["status"] == 401 and log[-1]["arrival"] is None
+        emu.configure(rate_limit=100, cma_rate_limit=2, limiter={"jitter_ms": 0})
+        mark = emu.mark()
+        codes = [cma.get("/v3/content_types").status_code for _n in range(3)]
+        log = emu.log(since=mark)
+        assert codes == [200, 200, 429]
+        # the refused one reached the limiter too: its arrival is after the accepted ones'
+        arrivals = [e["arrival"] for e in log]
+        assert all(a is not None for a in arrivals) and arrivals == sorted(arrivals)
+    finally:
+        emu.configure(limiter={"jitter_ms": 0}, cma_rate_limit=None)
+
+
 def test_config_validation_and_command_line_options(emu, tmp_path):
     for bad in ({"cms_delay": -1}, {"cma_group_put": "patch"}, {"cma_unlinked_status": 400}, {"cma_page_size": 0},
                 {"cms_pending": "none"}, {"cma_rate_limit": "x"}):

@@ -592,7 +592,7 @@ def cma_request(emu, method, path, query, headers, raw, entry):
     try:
         handler, params, stack, tok = _authorize(emu, method, path, headers, entry)
         limiter = emu.limiter if cma.config["cma_rate_limit"] is None else cma.limiter
-        answer = emu.throttle(stack["org_uid"], limiter)
+        answer = emu.throttle(stack["org_uid"], limiter, entry)
         if answer is not None:
             status, body, hdrs, fault = answer
             return status, {"error_message": body["message"], "error_code": status}, hdrs, fault

@@ -149,9 +149,11 @@ def test_cross_organization_copy_with_both_stacks(stacks, ansible_playbook, tmp_
     assert report_of(tmp_path)["stack"]["entry_variants"] == {"created": 0, "updated": 0, "unchanged": 40, "skipped": 0}
 
 
-def test_the_copy_waits_for_the_destinations_groups(stacks, ansible_playbook, tmp_path):
+# Before Personalize's background job an experience's _cms is {} or missing (the reference does not say).
+@pytest.mark.parametrize("cms_pending", ["empty", "absent"])
+def test_the_copy_waits_for_the_destinations_groups(stacks, ansible_playbook, tmp_path, cms_pending):
     emu = stacks
-    emu.configure(cms_delay=5)
+    emu.configure(cms_delay=5, cms_pending=cms_pending)
     run = ansible_playbook(MIGRATE, extra_vars=copy_vars(emu, tmp_path, migrate_entry_variants=False))
     assert run.rc == 0, run.stdout[-4000:]
     assert "stack: waiting for the variant groups of 6 of 6 experiences" in run.stdout
@@ -177,6 +179,61 @@ def test_a_wait_longer_than_the_timeout_fails_naming_the_experiences_and_a_rerun
     assert again.rc == 0, again.stdout[-4000:]
     assert report_of(tmp_path)["verify"] == "ok"
     assert_stack_copied(emu)
+
+
+# The server's maximum page (cma_max_limit) cuts the client's page: every list is read to its end anyway.
+@pytest.mark.parametrize("server_max", [1, 7])
+def test_the_stack_phase_at_a_server_maximum_below_its_page(stacks, ansible_playbook, tmp_path, server_max):
+    emu = stacks
+    emu.configure(cma_max_limit=server_max, cma_page_size=server_max)
+    extra = copy_vars(emu, tmp_path)
+    mark = emu.mark()
+    run = ansible_playbook(MIGRATE, extra_vars=extra)
+    assert run.rc == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    report = report_of(tmp_path)
+    assert report["verify"] == "ok"
+    assert report["stack"]["groups_linked"] == 6
+    assert report["stack"]["entry_variants"] == {"created": 40, "updated": 0, "unchanged": 0, "skipped": 0}
+    assert_stack_copied(emu)
+    # the source stack's six variant groups alone take 6 pages of one (one page of 7)
+    group_pages = [e for e in emu.log(mark) if e.get("api") == "cma" and e["method"] == "GET" and "limit=" in e["query"]
+                   and e["path"] == "/v3/variant_groups" and e.get("stack") == SOURCE_STACK]
+    assert len(group_pages) >= (6 if server_max == 1 else 1)
+    mark = emu.mark()
+    again = ansible_playbook(MIGRATE, extra_vars=extra)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert writes(emu.log(mark)) == []
+    assert report_of(tmp_path)["stack"]["entry_variants"] == {"created": 0, "updated": 0, "unchanged": 40, "skipped": 0}
+
+
+# The CMA's own rate bucket (cma_rate_limit) beside the organization's Personalize one, the client pacing
+# both APIs at 10 per second: at 10 no call is refused; at 4 the refused ones are retried, none fails.
+# (The links only, no entry variants: the paced run stays short.)
+@pytest.mark.parametrize("cma_rate", [10, 4])
+def test_the_stack_copy_under_a_separate_cma_rate_bucket(stacks, ansible_playbook, tmp_path, cma_rate):
+    emu = stacks
+    emu.configure(rate_limit=10, cma_rate_limit=cma_rate)
+    extra = copy_vars(emu, tmp_path, migrate_source=dict(side(emu, "source"), rate_limit=10),
+                      migrate_destination=dict(side(emu, "destination"), rate_limit=10), migrate_entry_variants=False)
+    mark = emu.mark()
+    run = ansible_playbook(MIGRATE, extra_vars=extra)
+    assert run.rc == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert not [t for t in run.tasks if t["status"] == "failed"]
+    report = report_of(tmp_path)
+    assert report["verify"] == "ok" and report["stack"]["groups_linked"] == 6
+    assert linked_by_experience_name(emu, DEST_STACK) == linked_by_experience_name(emu, SOURCE_STACK)
+    log = emu.log(mark)
+    refused = [e for e in log if e["status"] == 429]
+    assert all(e.get("api") == "cma" for e in refused), "the Personalize bucket is not the one refusing"
+    assert (refused == []) if cma_rate == 10 else refused, len(refused)
+    # every refusal was counted by the client, and retried
+    throttled = sum(report["calls"][s]["throttled"] for s in ("source", "destination"))
+    assert throttled == len(refused)
+    mark = emu.mark()
+    again = ansible_playbook(MIGRATE, extra_vars=extra)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert writes(emu.log(mark)) == []
+    assert report_of(tmp_path)["verify"] == "ok"
 
 
 def test_entries_without_destination_are_skipped_and_reported(stacks, ansible_playbook, tmp_path):

@@ -118,7 +118,7 @@ def test_report_keeps_its_keys_counts_calls_and_says_it_in_words():
     assert check["verify"] == "skipped in check mode" and check["pruned"] == {}
     # the stack phase's lookups' reads count in the sides' totals
     stack_calls = {"source": [{"calls": 3}], "destination": [{"calls": 5, "retries": 1}, {}]}
-    with_stack = migrate_role.report(results, plan, dict(context, stack_calls=stack_calls))["report"]
+    with_stack = migrate_role.report(results, plan, dict(context, sections={"stack": {"report": {}, "calls": stack_calls}}))["report"]
     assert with_stack["calls"]["destination"] == {"calls": 25, "retries": 5, "throttled": 0}
     assert with_stack["calls"]["source"]["calls"] == CALLS["calls"] + 3
 
@@ -162,7 +162,7 @@ def test_the_summary_is_plain_words_with_each_activation_named_and_the_report_pa
                "_migrate_result_versions": versions}
     context = {"endpoints": migrate_role.endpoints(SRC, DST), "calls": {"source": CALLS, "destination": CALLS},
                "problems": [], "started": 0, "report_dir": str(tmp_path),
-               "sections": {"stack": {"variant groups": {"linked": 2}}}}
+               "sections": {"stack": {"report": {"variant groups": {"linked": 2}}}}}
     out = migrate_role.report(results, {}, context)
     summary = out["summary"]
     assert "attributes: 10 created" in summary and not any("{" in line for line in summary)

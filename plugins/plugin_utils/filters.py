@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: contentstack.personalize contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""FOR INTERNAL COLLECTION USE ONLY: what every filter plugin of the collection shares.
+
+* ``plain``: Ansible's lazy, tagged containers as plain data, in one pass;
+* ``guard``: a filter whose collection errors (``PersonalizeError``) fail the task as filter errors,
+  its arguments made plain first; ``picking``: the same for a filter that only picks a few fields of
+  large registered results, whose arguments are left as they are.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
+
+
+def plain(value):
+    """The same data as plain dicts, lists, strings and numbers.
+
+    Ansible hands filters lazy, tagged containers; copying or walking them item by item costs
+    a template call per value (seconds for a large project). One pass here makes them plain."""
+    if isinstance(value, Mapping):
+        return dict((plain(k), plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    return value
+
+
+def guard(func, plain_arguments=True):
+    """Errors of the collection as filter errors; the arguments made plain first unless
+    ``plain_arguments`` is false (see ``picking``)."""
+    def wrapper(*args, **kwargs):
+        if plain_arguments:
+            args = [plain(a) for a in args]
+            kwargs = dict((k, plain(v)) for k, v in kwargs.items())
+        try:
+            return func(*args, **kwargs)
+        except PersonalizeError as exc:
+            raise AnsibleFilterError(str(exc))
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def picking(func):
+    """``guard`` for a filter that only picks a few fields of large registered results (its arguments as given)."""
+    return guard(func, plain_arguments=False)
