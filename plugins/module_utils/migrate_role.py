@@ -357,7 +357,9 @@ def loaded(results, destination=None):
 
 
 def _sum_calls(calls):
-    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in NO_CALLS)
+    """The counts summed; ``refreshes`` (OAuth) is there when one of them had a refresh."""
+    keys = tuple(NO_CALLS) + tuple(key for key in ("refreshes",) if any((c or {}).get(key) for c in calls))
+    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in keys)
 
 
 def _destination_project(results, uid, project_name=None):
@@ -456,9 +458,11 @@ def _summary(out, sections=()):
         if names:
             lines.append("  %s: %s" % (change, names_line(names)))
     lines += [_section_line(name, out[name]) for name in sections]
-    lines.append("API calls: destination %d, source %d (%d retries, %d throttled)" % (
+    refreshes = sum(c.get("refreshes", 0) for c in both)
+    lines.append("API calls: destination %d, source %d (%d retries, %d throttled%s)" % (
         calls["destination"]["calls"], calls["source"].get("calls", 0),
-        sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both)))
+        sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both),
+        ", %d OAuth refreshes" % refreshes if refreshes else ""))
     lines.append("skipped: %d; verify: %s; %s s" % (len(out["skipped"]), out["verify"] if isinstance(out["verify"], str) else "FAILED",
                                                     out["seconds"]))
     lines.append("report: %s" % (os.path.join(out["report_dir"], "report.json") if out["report_dir"]
