@@ -373,8 +373,8 @@ class PersonalizeClient:
                                                               "is" if len(names) == 1 else "are"))
             if self._auth_header is None:
                 raise PersonalizeError(
-                    "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN), oauth_token (or CONTENTSTACK_OAUTH_TOKEN), "
-                    "or oauth_refresh_token and oauth_client_id")
+                    "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN) or oauth_token (or CONTENTSTACK_OAUTH_TOKEN), "
+                    "or oauth_refresh_token with oauth_client_id")
             return
         if self._auth_header is not None and self._auth_header[0] == "authtoken":
             raise PersonalizeError("oauth_refresh_token cannot be used with authtoken: an OAuth refresh gives an OAuth "

@@ -152,7 +152,8 @@ def project_uid(connection):
 
 
 _ENV_HINT = re.compile(r" \(or CONTENTSTACK_[A-Z_]+\)")
-_OPTION = re.compile(r"\b(give|needs|or) (authtoken|oauth_token|project_uid|organization_uid)\b")
+_OPTION = re.compile(r"\b(give|needs|or|with) (authtoken|oauth_token|project_uid|organization_uid|oauth_refresh_token|oauth_client_id|"
+                     r"oauth_token_url)\b")
 
 
 def side_text(side, error):

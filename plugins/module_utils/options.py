@@ -111,14 +111,14 @@ OPTIONS = (
         " by a hash) under the system's temporary directory, so that the next run starts from it even after the"
         " configured refresh token was rotated away.",
     )),
-    Option("oauth_client_id", "str", no_log=True, env="CONTENTSTACK_OAUTH_CLIENT_ID", description=(
+    Option("oauth_client_id", "str", env="CONTENTSTACK_OAUTH_CLIENT_ID", description=(
         "The client id of the OAuth app that issued O(oauth_refresh_token); used only with it.",
     )),
     Option("oauth_client_secret", "str", no_log=True, env="CONTENTSTACK_OAUTH_CLIENT_SECRET", description=(
         "The client secret of a confidential OAuth app, sent with each refresh; used only with"
         " O(oauth_refresh_token).",
     )),
-    Option("oauth_redirect_uri", "str", no_log=True, env="CONTENTSTACK_OAUTH_REDIRECT_URI", description=(
+    Option("oauth_redirect_uri", "str", env="CONTENTSTACK_OAUTH_REDIRECT_URI", description=(
         "The redirect URI of the OAuth app, sent with each refresh when given; used only with"
         " O(oauth_refresh_token).",
     )),
