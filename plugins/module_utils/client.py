@@ -368,9 +368,9 @@ class PersonalizeClient:
             extra = [name for name in ("client_id", "client_secret", "redirect_uri", "token_url") if given[name]]
             if extra:
                 names = ["oauth_" + name for name in extra]
-                raise PersonalizeError("%s %s used only with oauth_refresh_token (or CONTENTSTACK_OAUTH_REFRESH_TOKEN), "
-                                       "which is not set" % (" and ".join([", ".join(names[:-1])] * (len(names) > 1) + names[-1:]),
-                                                              "is" if len(names) == 1 else "are"))
+                listed = " and ".join([", ".join(names[:-1])] * (len(names) > 1) + names[-1:])
+                raise PersonalizeError("%s %s used only with oauth_refresh_token (or CONTENTSTACK_OAUTH_REFRESH_TOKEN), which is not set"
+                                       % (listed, "is" if len(names) == 1 else "are"))
             if self._auth_header is None:
                 raise PersonalizeError(
                     "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN) or oauth_token (or CONTENTSTACK_OAUTH_TOKEN), "

@@ -117,7 +117,7 @@ def test_the_cma_says_expired_too(tmp_path):
 # --------------------------------------------------------------------------- the client
 def test_the_client_refreshes_before_expiry_and_never_sends_a_dead_token(short, tmp_path):
     c = client(short, tmp_path)
-    for _ in range(8):
+    for _request in range(8):
         c.get("/attributes")
         time.sleep(0.5)
     assert c.stats["refreshes"] >= 2 and c.stats["calls"] == 8

@@ -127,7 +127,7 @@ def test_a_rerun_with_the_rotated_away_configured_token_starts_from_the_stored_p
 
 def test_threads_of_one_process_and_many_sources_refresh_once(tmp_path):
     endpoint, clock = Endpoint(), Clock()
-    sources = [source(tmp_path, endpoint, clock) for _ in range(8)]
+    sources = [source(tmp_path, endpoint, clock) for _source in range(8)]
     got = []
     threads = [threading.Thread(target=lambda s=s: got.append(s.current())) for s in sources]
     for thread in threads:
