@@ -547,6 +547,7 @@ class PersonalizeClient:
             attempt += 1
             token = self._authorize(send, renewed)
             ticket = self.limiter.acquire()
+            token = self._latest(send, token)
             self.stats["calls"] += 1
             try:
                 response = self.session.request(timeout=self.timeout, verify=self.validate_certs,
@@ -576,6 +577,14 @@ class PersonalizeClient:
         token = renewed[-1] if renewed else self._current_token()
         send["headers"]["authorization"] = "Bearer " + token
         return token
+
+    def _latest(self, send, token):
+        """After the pacing wait, the token another process's refresh may have replaced meanwhile."""
+        if token is None:
+            return None
+        newest = self._oauth.newest(token)
+        send["headers"]["authorization"] = "Bearer " + newest
+        return newest
 
     def _current_token(self):
         before = self._oauth.refreshes

@@ -217,6 +217,13 @@ class TokenSource:
                 return self._pair["access_token"]
             return self._refresh(self._pair and self._pair.get("access_token"))[0]
 
+    def newest(self, token):
+        """``token``, or the stored pair's access token when another process has written a new pair since
+        (no refresh, no network: for the moment just before a request leaves, after its pacing wait)."""
+        with self._lock:
+            self._follow_store()
+            return self._pair["access_token"] if usable(self._pair, self.clock()) else token
+
     def expired(self, token):
         """``token`` was refused as invalid or expired: ``(token to re-send with, fresh)``, where
         ``fresh`` says it comes from this process's own refresh just now."""

@@ -116,6 +116,15 @@ def test_a_pair_written_by_another_process_is_followed_before_each_request(tmp_p
     assert second.current() == "at-2"
 
 
+def test_newest_takes_a_pair_another_process_wrote_without_refreshing(tmp_path):
+    endpoint, clock = Endpoint(), Clock()
+    first, second = source(tmp_path, endpoint, clock), source(tmp_path, endpoint, clock)
+    assert first.current() == second.current() == "at-1"
+    assert second.newest("at-1") == "at-1"
+    first.expired("at-1")
+    assert second.newest("at-1") == "at-2" and second.refreshes == 0 and endpoint.spent == [SEED, "rt-1"]
+
+
 def test_a_rerun_with_the_rotated_away_configured_token_starts_from_the_stored_pair(tmp_path):
     endpoint, clock = Endpoint(lifetime=100), Clock()
     assert source(tmp_path, endpoint, clock).current() == "at-1"
