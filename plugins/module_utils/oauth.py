@@ -36,11 +36,11 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import threading
 import time
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeApiError, PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.module_utils.listing_cache import write_private_json
 from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import (
     HAS_FCNTL,
     default_directory,
@@ -144,21 +144,7 @@ class TokenStore:
 
     def write(self, pair):
         """Replace the stored pair atomically (a 0600 temporary file, then a rename); False when it cannot."""
-        if not self.shared:
-            return False
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".pair-", dir=self.directory)
-            try:
-                os.fchmod(fd, 0o600)
-                with os.fdopen(fd, "w") as handle:
-                    json.dump(pair, handle, separators=(",", ":"))
-                os.rename(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            return False
-        return True
+        return self.shared and write_private_json(self.path, pair, ".pair-")
 
     @contextlib.contextmanager
     def locked(self):
