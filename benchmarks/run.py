@@ -919,6 +919,8 @@ def main(argv=None):
     parser.add_argument("--stack", action="store_true", help="only the stack phase's CMA calls against their minimum "
                         "(benchmarks/stack.py)")
     parser.add_argument("--scale", action="store_true", help="only the inventory scale jobs: 50 projects in 5 organizations")
+    parser.add_argument("--oauth", action="store_true", help="only the OAuth refresh runs: L and the fan-out with 10 s tokens "
+                        "(benchmarks/oauth_bench.py; --sizes picks among L, fanout)")
     parser.add_argument("--limiters", help="the limiter table instead: comma list of %s" % ", ".join(LIMITERS))
     parser.add_argument("--cases", default=",".join(LIMITER_CASES),
                         help="with --limiters: comma list of %s" % ", ".join(LIMITER_CASES))
@@ -929,6 +931,10 @@ def main(argv=None):
     if args.scale:
         pathlib.Path(args.out).mkdir(parents=True, exist_ok=True)
         return main_scale(pathlib.Path(args.out))
+    if args.oauth:
+        import oauth_bench  # pylint: disable=import-outside-toplevel
+        picked = tuple(s for s in args.sizes.split(",") if s in ("L", "fanout")) or ("L", "fanout")
+        return oauth_bench.main(args.out, Bench, picked)
     if args.render:
         data = json.loads(pathlib.Path(args.render).read_text())
         if data["rows"] and "limiter" in data["rows"][0]:  # a --limiters results file

@@ -9,8 +9,10 @@ Management API through ``PersonalizeClient``; nothing else imports ``requests``.
 Decisions (see docs/architecture.md and the API reference's "Decisions for this project"):
 
 * Paths are flat on the regional host; the project is chosen by the ``x-project-uid`` header.
-* Auth is exactly one of ``authtoken`` (header ``authtoken``) or ``oauth_token``
-  (header ``authorization: Bearer ...``).
+* Auth is exactly one of ``authtoken`` (header ``authtoken``) or an OAuth access token
+  (header ``authorization: Bearer ...``): ``oauth_token``, or ``oauth_refresh_token`` and
+  ``oauth_client_id``, whose access token ``oauth.TokenSource`` refreshes (before it expires, and
+  once on a 401 that says it is invalid or expired, which is a refusal: any method is re-sent).
 * ``Content-Type: application/json`` on POST/PUT only; a GET never carries a body.
 * Pacing: ``SharedRateLimiter`` keyed by host + organization (host + a hash of the credential when
   ``organization_uid`` is not given), shared by all processes; adaptive after a 429.
@@ -56,6 +58,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
     PersonalizeResponseLost,
     scalar_text,
 )
+from ansible_collections.contentstack.personalize.plugins.module_utils.oauth import TokenSource, says_expired
 from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import SharedRateLimiter
 
 COLLECTION_VERSION = "0.1.0"
@@ -80,6 +83,10 @@ CMA_REGIONS = {
     "gcp-na": "https://gcp-na-api.contentstack.com",
     "gcp-eu": "https://gcp-eu-api.contentstack.com",
 }
+# The OAuth token endpoint of each region (the host prefix of its APIs): <prefix>developerhub-api.contentstack.com/token.
+TOKEN_URLS = dict((name, "https://%sdeveloperhub-api.contentstack.com/token" % prefix) for name, prefix in (
+    ("aws-na", ""), ("aws-eu", "eu-"), ("aws-au", "au-"), ("azure-na", "azure-na-"), ("azure-eu", "azure-eu-"),
+    ("gcp-na", "gcp-na-"), ("gcp-eu", "gcp-eu-")))
 REGION_ALIASES = {"na": "aws-na", "us": "aws-na", "eu": "aws-eu", "au": "aws-au"}
 DEFAULT_REGION = "aws-na"
 DEFAULT_BRANCH = "main"
@@ -233,6 +240,17 @@ def resolve_cma_url(region=None, cma_url=None, api_url=None, allow_http=False):
     return CMA_REGIONS[region_name(region)]
 
 
+def resolve_token_url(region=None, token_url=None, api_url=None, allow_http=False):
+    """The OAuth token endpoint: ``oauth_token_url``, else the region's; raises PersonalizeError when
+    ``api_url`` names a custom host and neither says where its token endpoint is."""
+    if token_url not in (None, ""):
+        return check_url(token_url, "oauth_token_url", allow_http, TOKEN_URLS[DEFAULT_REGION])
+    if api_url not in (None, "") and region in (None, ""):
+        raise PersonalizeError("oauth_refresh_token with a custom api_url needs oauth_token_url (or "
+                               "CONTENTSTACK_OAUTH_TOKEN_URL), or region, to know where to refresh the token")
+    return TOKEN_URLS[region_name(region)]
+
+
 def _redact(text, secrets):
     """Replace every secret (token) in ``text`` by a fixed mask."""
     if text is None:
@@ -271,14 +289,21 @@ class PersonalizeClient:
     def __init__(self, region=None, api_url=None, project_uid=None, authtoken=None,
                  oauth_token=None, organization_uid=None, validate_certs=True,
                  timeout=30, rate_limit=10, max_retries=6, allow_http=False,
-                 stack_api_key=None, cma_url=None, branch=None, ratelimit_directory=None):
+                 stack_api_key=None, cma_url=None, branch=None, ratelimit_directory=None,
+                 oauth_refresh_token=None, oauth_client_id=None, oauth_client_secret=None,
+                 oauth_redirect_uri=None, oauth_token_url=None):
         if not HAS_REQUESTS:
             raise PersonalizeError("the Python library 'requests' is required but cannot be imported")
-        self._secrets = tuple(t for t in (authtoken, oauth_token) if isinstance(t, str) and t.strip())
+        oauth = {"refresh_token": oauth_refresh_token, "client_id": oauth_client_id, "client_secret": oauth_client_secret,
+                 "redirect_uri": oauth_redirect_uri, "token_url": oauth_token_url}
+        self._secrets = tuple(t for t in (authtoken, oauth_token, oauth_refresh_token, oauth_client_secret, oauth_client_id)
+                              if isinstance(t, str) and t.strip())
+        self._oauth = None
         try:
             self._configure(region, api_url, project_uid, authtoken, oauth_token, organization_uid,
                             validate_certs, timeout, rate_limit, max_retries, allow_http)
             self._configure_stack(region, api_url, stack_api_key, cma_url, branch)
+            self._configure_oauth(region, api_url, oauth, ratelimit_directory)
         except PersonalizeError as exc:
             raise PersonalizeError(self._redact(str(exc)))
         self.stats = {"calls": 0, "retries": 0, "throttled": 0}
@@ -315,18 +340,7 @@ class PersonalizeClient:
             organization_uid = _check_header_value("organization_uid", str(organization_uid))
         self.organization_uid = organization_uid or None
 
-        if isinstance(oauth_token, str) and oauth_token.strip().lower().startswith("bearer "):
-            raise PersonalizeError("oauth_token must be the bare access token, without the 'Bearer' prefix")
-        authtoken = _check_header_value("authtoken", authtoken) if authtoken is not None else None
-        oauth_token = _check_header_value("oauth_token", oauth_token) if oauth_token is not None else None
-        if authtoken and oauth_token:
-            raise PersonalizeError("authtoken and oauth_token are mutually exclusive; give exactly one")
-        if not authtoken and not oauth_token:
-            raise PersonalizeError(
-                "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN) or oauth_token "
-                "(or CONTENTSTACK_OAUTH_TOKEN)")
-        self._auth_header = ("authtoken", authtoken) if authtoken else ("authorization", "Bearer " + oauth_token)
-
+        self._configure_auth(authtoken, oauth_token)
         self.validate_certs = DEFAULTS["validate_certs"] if validate_certs is None else bool(validate_certs)
         self.timeout = self._number("timeout", timeout, DEFAULTS["timeout"], minimum=0, exclusive=True)
         self.rate_limit = self._number("rate_limit", rate_limit, DEFAULTS["rate_limit"], minimum=0)
@@ -334,6 +348,46 @@ class PersonalizeClient:
         if retries != int(retries):
             raise PersonalizeError("max_retries must be a whole number")
         self.max_retries = int(retries)
+
+    def _configure_auth(self, authtoken, oauth_token):
+        """The credential's header; with no token at all, an OAuth refresh token may still give one."""
+        if isinstance(oauth_token, str) and oauth_token.strip().lower().startswith("bearer "):
+            raise PersonalizeError("oauth_token must be the bare access token, without the 'Bearer' prefix")
+        authtoken = _check_header_value("authtoken", authtoken) if authtoken is not None else None
+        oauth_token = _check_header_value("oauth_token", oauth_token) if oauth_token is not None else None
+        if authtoken and oauth_token:
+            raise PersonalizeError("authtoken and oauth_token are mutually exclusive; give exactly one")
+        self._auth_header = ("authtoken", authtoken) if authtoken else (
+            ("authorization", "Bearer " + oauth_token) if oauth_token else None)
+
+    def _configure_oauth(self, region, api_url, oauth, directory):
+        """The OAuth refresh (``oauth``: the ``oauth_*`` options without their prefix), checked before any call."""
+        given = dict((key, _check_header_value("oauth_" + key, value) if value is not None else None)
+                     for key, value in oauth.items())
+        if not given["refresh_token"]:
+            extra = [name for name in ("client_id", "client_secret", "redirect_uri", "token_url") if given[name]]
+            if extra:
+                names = ["oauth_" + name for name in extra]
+                listed = " and ".join([", ".join(names[:-1])] * (len(names) > 1) + names[-1:])
+                raise PersonalizeError("%s %s used only with oauth_refresh_token (or CONTENTSTACK_OAUTH_REFRESH_TOKEN), which is not set"
+                                       % (listed, "is" if len(names) == 1 else "are"))
+            if self._auth_header is None:
+                raise PersonalizeError(
+                    "no credentials: give authtoken (or CONTENTSTACK_AUTHTOKEN) or oauth_token (or CONTENTSTACK_OAUTH_TOKEN), "
+                    "or oauth_refresh_token with oauth_client_id")
+            return
+        if self._auth_header is not None and self._auth_header[0] == "authtoken":
+            raise PersonalizeError("oauth_refresh_token cannot be used with authtoken: an OAuth refresh gives an OAuth "
+                                   "access token; give one of them")
+        if not given["client_id"]:
+            raise PersonalizeError("oauth_refresh_token needs oauth_client_id (or CONTENTSTACK_OAUTH_CLIENT_ID), "
+                                   "the client id of the OAuth app that issued it")
+        token_url = resolve_token_url(region, oauth.get("token_url"), api_url, self.allow_http)
+        access = self._auth_header[1][len("Bearer "):] if self._auth_header else None
+        self._oauth = TokenSource(token_url, given["client_id"], given["refresh_token"], given["client_secret"],
+                                  given["redirect_uri"], access_token=access, directory=directory,
+                                  transport=self._token_post)
+        self._auth_header = ("authorization", None)
 
     def _configure_stack(self, region, api_url, stack_api_key, cma_url, branch):
         """The stack side: the CMA base URL, and the defaults of ``cma``'s ``api_key`` and ``branch``."""
@@ -354,7 +408,10 @@ class PersonalizeClient:
         return number
 
     def credential_identity(self):
-        """What identifies the credential in use (never stored as such: only its hash is used)."""
+        """What identifies the credential in use (never stored as such: only its hash is used). With an
+        OAuth refresh: the token URL, the client id and the configured refresh token, stable across refreshes."""
+        if self._oauth is not None:
+            return self._oauth.identity()
         return "%s=%s" % self._auth_header
 
     def _budget_key(self):
@@ -383,7 +440,7 @@ class PersonalizeClient:
 
     # -- helpers ------------------------------------------------------------------------
     def _redact(self, text):
-        return _redact(text, self._secrets)
+        return _redact(text, self._secrets + (self._oauth.secrets() if self._oauth is not None else ()))
 
     def _headers(self, method, project_scoped, stack=None):
         headers = {
@@ -391,7 +448,8 @@ class PersonalizeClient:
             "User-Agent": USER_AGENT,
         }
         name, value = self._auth_header
-        headers[name] = value
+        if value is not None:  # an OAuth refresh's token is set per attempt (_authorize)
+            headers[name] = value
         if project_scoped:
             headers["x-project-uid"] = self.project_uid
         if stack is not None:
@@ -484,10 +542,12 @@ class PersonalizeClient:
         """
         method, bare, project_scoped = self._check_call(method, path, body, project_scoped)
         send = self._prepare(method, path, body, query, project_scoped, stack)
-        attempt = 0
+        attempt, renewed = 0, []
         while True:
             attempt += 1
+            token = self._authorize(send, renewed)
             ticket = self.limiter.acquire()
+            token = self._latest(send, token)
             self.stats["calls"] += 1
             try:
                 response = self.session.request(timeout=self.timeout, verify=self.validate_certs,
@@ -502,10 +562,79 @@ class PersonalizeClient:
                 if method == "DELETE" and response.status_code == 404 and attempt > 1:
                     # An earlier attempt may have deleted it before its answer was lost.
                     return None
+                if self._renew(method, bare, response, token, renewed):
+                    continue  # a 401 is a refusal: re-sent at once with the new token, whatever the method
                 delay = self._retry_delay(method, bare, response, attempt, ticket)
                 response.close()
             self.stats["retries"] += 1
             self.sleep(delay)
+
+    def _authorize(self, send, renewed):
+        """An OAuth refresh's access token into the attempt's headers (the one ``_renew`` gave, else the
+        source's current one); None for a fixed credential."""
+        if self._oauth is None:
+            return None
+        token = renewed[-1] if renewed else self._current_token()
+        send["headers"]["authorization"] = "Bearer " + token
+        return token
+
+    def _latest(self, send, token):
+        """After the pacing wait, the token another process's refresh may have replaced meanwhile."""
+        if token is None:
+            return None
+        newest = self._oauth.newest(token)
+        send["headers"]["authorization"] = "Bearer " + newest
+        return newest
+
+    def _current_token(self):
+        before = self._oauth.refreshes
+        try:
+            return self._oauth.current()
+        finally:
+            self._count_refreshes(before)
+
+    def _count_refreshes(self, before):
+        if self._oauth.refreshes != before:
+            self.stats["refreshes"] = self.stats.get("refreshes", 0) + self._oauth.refreshes - before
+
+    def _renew(self, method, path, response, token, renewed):
+        """True when a 401 says the OAuth access token ``token`` is invalid or expired and a newer one is
+        there to re-send with (another process's, or a refresh's), appended to ``renewed``. A 401 of a token
+        that this very call got from a fresh refresh is not retried: the error says so."""
+        if self._oauth is None or response.status_code != 401 or not says_expired(response.text):
+            return False
+        if (renewed and self._oauth.just_refreshed(token)) or len(renewed) >= 3:
+            raise self._error_from_response(method, path, response, note=(
+                "(the access token of a fresh OAuth refresh was refused as well: check that oauth_token_url is "
+                "the token endpoint of this API's region)"))
+        before = self._oauth.refreshes
+        try:
+            fresh, _new = self._oauth.expired(token)
+        finally:
+            self._count_refreshes(before)
+        response.close()
+        renewed.append(fresh)
+        return True
+
+    def _token_post(self, url, form):
+        """The OAuth token endpoint's POST (the source's transport): ``(status, parsed body)``. Not paced
+        by the API's limiter (another host, and rare); re-sent only when it provably never left."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.session.post(url, data=form, headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+                                             timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                if self._not_sent(exc) and attempt <= min(self.max_retries, 3):
+                    self.sleep(self._backoff(attempt))
+                    continue
+                raise PersonalizeApiError("POST", url, None, self._redact(
+                    "the OAuth token endpoint gave no answer: %s" % _truncate(exc, 200)))
+            try:
+                return response.status_code, self._parse_body(response)
+            finally:
+                response.close()
 
     def _check_call(self, method, path, body, project_scoped):
         """Refuse a call that cannot be right before sending anything; gives (method, bare path, scoped)."""

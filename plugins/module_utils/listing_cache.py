@@ -37,6 +37,24 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit
 MAX_AGE = 24 * 3600.0
 
 
+def write_private_json(path, data, prefix):
+    """Replace ``path`` with ``data`` as JSON, atomically (a 0600 temporary file beside it, then a
+    rename); False when it cannot. Also the OAuth token store's (oauth.py)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+            os.chmod(tmp, 0o600)
+            os.rename(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
 class ListingCache:
     """One project's listings under one key; ``load()`` gives a dict, ``save(data)`` writes it."""
 
@@ -58,19 +76,7 @@ class ListingCache:
         if not safe_directory(os.path.dirname(self.directory)) or not safe_directory(self.directory):
             return False
         self._prune()
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".listing-", dir=self.directory)
-            try:
-                with os.fdopen(fd, "w") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
-                os.chmod(tmp, 0o600)
-                os.rename(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            return False
-        return True
+        return write_private_json(self.path, data, ".listing-")
 
     def _prune(self):
         now = time.time()

@@ -152,7 +152,8 @@ def project_uid(connection):
 
 
 _ENV_HINT = re.compile(r" \(or CONTENTSTACK_[A-Z_]+\)")
-_OPTION = re.compile(r"\b(give|needs|or) (authtoken|oauth_token|project_uid|organization_uid)\b")
+_OPTION = re.compile(r"\b(give|needs|or|with) (authtoken|oauth_token|project_uid|organization_uid|oauth_refresh_token|oauth_client_id|"
+                     r"oauth_token_url)\b")
 
 
 def side_text(side, error):
@@ -357,7 +358,9 @@ def loaded(results, destination=None):
 
 
 def _sum_calls(calls):
-    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in NO_CALLS)
+    """The counts summed; ``refreshes`` (OAuth) is there when one of them had a refresh."""
+    keys = tuple(NO_CALLS) + tuple(key for key in ("refreshes",) if any((c or {}).get(key) for c in calls))
+    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in keys)
 
 
 def _destination_project(results, uid, project_name=None):
@@ -463,9 +466,11 @@ def _summary(out, section_lines=()):
         if names:
             lines.append("  %s: %s" % (change, names_line(names)))
     lines += list(section_lines)
-    lines.append("API calls: destination %d, source %d (%d retries, %d throttled)" % (
+    refreshes = sum(c.get("refreshes", 0) for c in both)
+    lines.append("API calls: destination %d, source %d (%d retries, %d throttled%s)" % (
         calls["destination"]["calls"], calls["source"].get("calls", 0),
-        sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both)))
+        sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both),
+        ", %d OAuth refreshes" % refreshes if refreshes else ""))
     lines.append("skipped: %d; verify: %s; %s s" % (len(out["skipped"]), out["verify"] if isinstance(out["verify"], str) else "FAILED",
                                                     out["seconds"]))
     lines.append("report: %s" % (os.path.join(out["report_dir"], "report.json") if out["report_dir"]

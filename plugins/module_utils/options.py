@@ -99,7 +99,34 @@ OPTIONS = (
     Option("oauth_token", "str", no_log=True, env="CONTENTSTACK_OAUTH_TOKEN", description=(
         "An OAuth user access token (scopes C(personalize:read) or C(personalize:manage)), sent in the"
         " C(authorization) header as C(Bearer <token>). Give exactly one of O(authtoken) and O(oauth_token).",
-        "Give the bare token, without C(Bearer).",
+        "Give the bare token, without C(Bearer). Optional with O(oauth_refresh_token), which gets a new one when it"
+        " expires (the first call refreshes when it is not given).",
+    )),
+    Option("oauth_refresh_token", "str", no_log=True, env="CONTENTSTACK_OAUTH_REFRESH_TOKEN", description=(
+        "The refresh token of an OAuth user token: the access token is refreshed with it before it expires and"
+        " on a 401 that says it is invalid or expired, so a run can outlast the token's hour. Needs"
+        " O(oauth_client_id); cannot be given with O(authtoken).",
+        "Every process of the user on this machine that uses the same credential refreshes it once, under a"
+        " lock, and the newest token pair is kept in a private per-user directory (mode 0700, files 0600, named"
+        " by a hash) under the system's temporary directory, so that the next run starts from it even after the"
+        " configured refresh token was rotated away.",
+    )),
+    Option("oauth_client_id", "str", env="CONTENTSTACK_OAUTH_CLIENT_ID", description=(
+        "The client id of the OAuth app that issued O(oauth_refresh_token); used only with it.",
+    )),
+    Option("oauth_client_secret", "str", no_log=True, env="CONTENTSTACK_OAUTH_CLIENT_SECRET", description=(
+        "The client secret of a confidential OAuth app, sent with each refresh; used only with"
+        " O(oauth_refresh_token).",
+    )),
+    Option("oauth_redirect_uri", "str", env="CONTENTSTACK_OAUTH_REDIRECT_URI", description=(
+        "The redirect URI of the OAuth app, sent with each refresh when given; used only with"
+        " O(oauth_refresh_token).",
+    )),
+    Option("oauth_token_url", "str", no_log=True, env="CONTENTSTACK_OAUTH_TOKEN_URL", description=(
+        "The OAuth token endpoint that refreshes O(oauth_refresh_token); by default the region's,"
+        " C(https://<prefix>developerhub-api.contentstack.com/token) (no prefix for V(aws-na), V(eu-) for"
+        " V(aws-eu), V(au-) for V(aws-au), V(azure-na-), V(azure-eu-), V(gcp-na-), V(gcp-eu-)).",
+        "Needed with a custom O(api_url) and no O(region). The same rules as for O(api_url) apply.",
     )),
     Option("validate_certs", "bool", default=DEFAULTS["validate_certs"], env="CONTENTSTACK_VALIDATE_CERTS", description=(
         "Whether to verify the server's TLS certificate.",
@@ -144,10 +171,11 @@ OPTIONS = (
         "The C(contentstack.personalize.migrate) role sets it from C(migrate_limits).",
     )),
     Option("listing_cache", "str", connection=False, description=(
-        "A key, unique to one run, under which the tasks and lookups of that run share the project's listings."
-        " One given it starts from the listings that earlier ones with the same key left (kept true after"
-        " their own writes) instead of listing those kinds again, and leaves its own for the next one. Check"
-        " mode reads them but never writes its predictions.",
+        "A key, unique to one run, under which the tasks and lookups of that run share the run's listings: the"
+        " Personalize project's kinds and, for the stack side, the stack's lists (variant groups, content types,"
+        " entries and their variants). One given it starts from the listings that earlier ones with the same key"
+        " left (kept true after their own writes) instead of listing them again, and leaves its own for the next"
+        " one. Check mode reads them but never writes its predictions.",
         "Only for a sequence of tasks that are the only writers of the project while they run, such as the"
         " C(contentstack.personalize.migrate) role, which sets it. Without it every task lists what it needs.",
         "The listings are kept in a private per-user directory (mode 0700) under the system's temporary"

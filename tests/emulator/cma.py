@@ -24,9 +24,9 @@ import time
 from urllib.parse import parse_qs, unquote
 
 if __package__:
-    from .state import AUTH_MESSAGE, ApiError, now_iso, stable_hex
+    from .state import ApiError, now_iso, stable_hex
 else:  # run as a script
-    from state import AUTH_MESSAGE, ApiError, now_iso, stable_hex  # noqa: E402
+    from state import ApiError, now_iso, stable_hex  # noqa: E402
 
 CMA_CONFIG = {
     "cms_delay": 0.0,            # seconds before Personalize creates groups and CMS variants
@@ -566,9 +566,9 @@ def _authorize(emu, method, path, headers, entry):
             break
     else:
         raise CmaError(404, 404, "The requested URL %s %s was not found." % (method, path))
-    tok = emu.store.request_token(headers)
+    tok = emu.store.request_token(headers, entry)
     if tok is None:
-        raise CmaError(401, 105, AUTH_MESSAGE, "authtoken")
+        raise CmaError(401, 105, emu.store.refusal(headers), "authtoken")
     api_key = headers.get("api_key") or headers.get("api-key")
     entry["stack"] = api_key
     stack = emu.store.cma.stack_for(api_key) if api_key else None

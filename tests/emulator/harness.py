@@ -32,6 +32,10 @@ SOURCE_TOKEN = "csat-src-6f1d0c9a7b3e4d2f"
 SOURCE_RO_TOKEN = "csat-src-ro-2b8e4f6a1c3d5e7f"
 DEST_TOKEN = "csoa-dst-9c7a5e3b1d2f4a6c"
 NOBODY_TOKEN = "csat-nobody-0a0a0a0a0a0a0a0a"
+# The destination's OAuth app and the refresh token of its user (seeds/empty-dest.json; README.md "OAuth").
+OAUTH_CLIENT_ID = "csapp-dst-4e8a1c6b2d"
+OAUTH_CLIENT_SECRET = "cssecret-dst-7b3f9e1a5c2d8e40"
+OAUTH_REFRESH_TOKEN = "csrt-dst-1f5b9d3e7a2c4e6b"
 
 
 class EmulatorError(RuntimeError):
@@ -43,8 +47,9 @@ class Emulator:
 
     def __init__(self, seeds=("retail", "empty-dest"), rate_limit=0, faults=None, tmp_path=None,
                  limits=None, state_path=None, region="aws-na", log_path=None, port=0,
-                 start_timeout=15.0, cms_delay=None, cma=None, limiter=None):
+                 start_timeout=15.0, cms_delay=None, cma=None, limiter=None, token_lifetime=None):
         self.seeds = list(seeds or [])
+        self.token_lifetime = token_lifetime  # seconds an access token from POST /token lives (default 3600)
         self.cms_delay = cms_delay  # seconds before the CMS variants of new experience variants exist
         self.cma = cma  # other CMA options (cma_page_size, cma_group_put...), see README.md
         self.rate_limit = rate_limit
@@ -110,6 +115,8 @@ class Emulator:
             cmd += ["--cms-delay", str(self.cms_delay)]
         if self.cma:
             cmd += ["--cma", json.dumps(self.cma)]
+        if self.token_lifetime is not None:
+            cmd += ["--token-lifetime", str(self.token_lifetime)]
         self._stderr = open(os.path.join(self.tmp, "emulator-stderr-%d.txt" % id(self)), "w+")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._stderr,
                                      stdin=subprocess.DEVNULL)
@@ -197,7 +204,8 @@ class Emulator:
         return self._admin("GET", "/_emulator/health")
 
     def configure(self, rate_limit=None, faults=None, limits=None, limiter=None, **cma):
-        """``cma``: CMA options by name (cms_delay=5, cma_group_put="merge", cma_rate_limit=None...)."""
+        """``cma``: CMA options by name (cms_delay=5, cma_group_put="merge", cma_rate_limit=None...), and
+        ``token_lifetime`` (seconds)."""
         body = dict(cma)
         if limiter is not None:
             body["limiter"] = limiter
@@ -227,4 +235,9 @@ class Emulator:
         return len(self.log())
 
     def writes(self, since=0):
-        return [e for e in self.log(since) if e["method"] in ("POST", "PUT", "DELETE")]
+        """Entries that write (POST/PUT/DELETE), the OAuth token endpoint's refreshes left out."""
+        return [e for e in self.log(since) if e["method"] in ("POST", "PUT", "DELETE") and e.get("api") != "oauth"]
+
+    def token_calls(self, since=0):
+        """The OAuth token endpoint's entries (``POST /token``)."""
+        return [e for e in self.log(since) if e.get("api") == "oauth"]

@@ -30,12 +30,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if __package__:
     from .cma import CMA_CONFIG, CmaState, cma_request
     from .limiters import RETRY_AFTER_STYLES, RateLimiter, check_limiter_config
-    from .state import AUTH_MESSAGE, HEX24, ApiError, Store, bad, geolocation
+    from .oauth import DEFAULT_LIFETIME, OAuth
+    from .state import HEX24, ApiError, Store, bad, geolocation
 else:  # run as a script
     sys.path.insert(0, HERE)
     from cma import CMA_CONFIG, CmaState, cma_request  # noqa: E402
     from limiters import RETRY_AFTER_STYLES, RateLimiter, check_limiter_config  # noqa: E402
-    from state import AUTH_MESSAGE, HEX24, ApiError, Store, bad, geolocation  # noqa: E402
+    from oauth import DEFAULT_LIFETIME, OAuth  # noqa: E402
+    from state import HEX24, ApiError, Store, bad, geolocation  # noqa: E402
 
 SEEDS_DIR = os.path.join(HERE, "seeds")
 WRITE_METHODS = ("POST", "PUT", "DELETE")
@@ -120,6 +122,7 @@ class Emulator:
         if args.limits:
             self.store.set_limits(json.loads(args.limits))
         self.limiter = RateLimiter(args.rate_limit)
+        self.oauth = OAuth(self.store, args.token_lifetime)
         self.fault_lock = threading.Lock()
         self.set_faults(json.loads(args.faults) if args.faults else None)
         self.retry_after_toggle = 0
@@ -161,15 +164,21 @@ class Emulator:
 
     def config_view(self):
         return dict({"rate_limit": self.limiter.rate, "faults": dict(self.faults), "limiter": self.limiter_view(),
-                     "limits": dict(self.store.limits), "region": self.region}, **self.store.cma.config)
+                     "limits": dict(self.store.limits), "region": self.region,
+                     "token_lifetime": self.oauth.lifetime}, **self.store.cma.config)
 
     def configure(self, body):
         if not isinstance(body, dict):
             raise bad("body", "request body must be a JSON object")
-        unknown = set(body) - {"rate_limit", "faults", "limits", "limiter"} - set(CMA_CONFIG)
+        unknown = set(body) - {"rate_limit", "faults", "limits", "limiter", "token_lifetime"} - set(CMA_CONFIG)
         if unknown:
-            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, limiter, %s)"
+            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, limiter, token_lifetime, %s)"
                       % ", ".join(CMA_CONFIG))
+        if "token_lifetime" in body:
+            try:
+                self.oauth.set_lifetime(body["token_lifetime"])
+            except ValueError as e:
+                raise bad("token_lifetime", str(e))
         if "limiter" in body:
             self.set_limiter(body["limiter"])
         self.store.cma.configure({k: v for k, v in body.items() if k in CMA_CONFIG})
@@ -286,15 +295,18 @@ class Emulator:
         return status, body, hdrs, entry["fault"]
 
     def _api(self, method, path, query, headers, raw, entry):
+        if method == "POST" and path == "/token":  # the OAuth token endpoint: no faults, no rate limit
+            status, body = self.oauth.request(headers, raw, entry)
+            return status, body, {}, None
         if self.draw("reset"):
             return None, None, {}, "reset"
         self.store.cma.run_due()
         if path.startswith("/v3/"):
             return cma_request(self, method, path, query, headers, raw, entry)
         handler, params, scope = match_route(method, path)
-        tok = self.store.request_token(headers)
+        tok = self.store.request_token(headers, entry)
         if tok is None:
-            raise ApiError(401, AUTH_MESSAGE)
+            raise ApiError(401, self.store.refusal(headers))
         if len(raw) > MAX_BODY:
             # The API's gateway refuses large bodies with 413 before any validation.
             raise ApiError(413, "request entity too large", {"body": ["at most %d bytes" % MAX_BODY]})
@@ -479,6 +491,8 @@ def main(argv=None):
     ap.add_argument("--limiter", help='JSON: {"algorithm": "token_bucket|sliding_window|fixed_window", '
                     '"scope": "organization|server", "competing": R, "jitter_ms": J, '
                     '"retry_after": {"seconds": 1, "date": 1, "none": 1}}')
+    ap.add_argument("--token-lifetime", type=float, default=DEFAULT_LIFETIME,
+                    help="seconds an access token issued by POST /token lives (default 3600)")
     ap.add_argument("--cms-delay", type=float, help="seconds before Personalize creates an experience's CMS variants")
     ap.add_argument("--cma", help="JSON of CMA options: cma_page_size, cma_max_limit, cma_group_put, ...")
     ap.add_argument("--exit-with-parent", action="store_true",

@@ -24,6 +24,11 @@ import tempfile
 import threading
 import time
 
+if __package__:
+    from . import oauth
+else:  # run as a script (server.py puts this directory on sys.path)
+    import oauth  # noqa: E402
+
 HEX24 = re.compile(r"^[0-9a-f]{24}$")
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 SHORT_UID = re.compile(r"^(0|[1-9][0-9]*)$")
@@ -184,7 +189,7 @@ class Store:
     # ------------------------------------------------------------------ seeds / persistence
     def load_seeds(self, seeds):
         with self.lock:
-            self.data = {"organizations": {}, "tokens": {}, "projects": {}}
+            self.data = {"organizations": {}, "tokens": {}, "projects": {}, "oauth": oauth.empty()}
             for seed in seeds:
                 self._merge_seed(seed)
             if self.cma:
@@ -204,6 +209,7 @@ class Store:
                 "scopes": list(tok.get("scopes", ["personalize:read", "personalize:manage"])),
                 "user": {"uid": user.get("uid", "blt" + stable_hex(tok["token"], length=13)),
                          "name": user.get("name", "Emulator User")}}
+        oauth.merge_seed(d, seed)
         base = datetime.datetime(2025, 1, 15, 9, 0, 0, tzinfo=datetime.timezone.utc)
         clock = [0]
 
@@ -298,16 +304,33 @@ class Store:
 
     # ------------------------------------------------------------------ auth
     def token(self, token):
+        """A token's record; None for an unknown one and for an issued OAuth access token that is dead."""
         with self.lock:
-            return self.data["tokens"].get(token)
+            tok = self.data["tokens"].get(token)
+            return None if tok is not None and oauth.dead(tok) else tok
 
-    def request_token(self, headers):
-        """The token of a request (``authtoken: T`` or ``authorization: Bearer T``), or None."""
+    def request_token(self, headers, entry=None):
+        """The token of a request (``authtoken: T`` or ``authorization: Bearer T``), or None; an issued
+        OAuth access token is named in the log ``entry`` (by its id)."""
+        token = self._presented(headers)
+        if token and entry is not None:
+            with self.lock:
+                oauth.note_auth(self.data["tokens"].get(token), entry)
+        return self.token(token) if token else None
+
+    @staticmethod
+    def _presented(headers):
         token = headers.get("authtoken")
         auth = headers.get("authorization") or ""
         if not token and auth[:7].lower() == "bearer ":
             token = auth[7:].strip()
-        return self.token(token) if token else None
+        return token
+
+    def refusal(self, headers):
+        """The 401 message for a request whose token ``request_token`` refused."""
+        with self.lock:
+            tok = self.data["tokens"].get(self._presented(headers) or "")
+            return oauth.EXPIRED_MESSAGE if tok is not None and oauth.dead(tok) else AUTH_MESSAGE
 
     def project_org(self, project_uid):
         with self.lock:
@@ -1203,6 +1226,7 @@ class Store:
         with self.lock:
             out = {"organizations": copy.deepcopy(self.data["organizations"]),
                    "tokens": copy.deepcopy(self.data["tokens"]), "limits": dict(self.limits),
+                   "oauth": copy.deepcopy(self.data.get("oauth") or oauth.empty()),
                    "projects": {}}
             for uid, rec in self.data["projects"].items():
                 out["projects"][uid] = {

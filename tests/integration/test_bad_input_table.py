@@ -19,8 +19,8 @@ import urllib.request
 
 import pytest
 
-from conftest import DEST, ROOT, SOURCE, WRITE_METHODS
-from emulator.harness import NOBODY_TOKEN
+from conftest import DEST, ROOT, SOURCE
+from emulator.harness import NOBODY_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN
 from modhelp import assert_ok, dest, failing, play, task
 from reliability.copyrun import MIGRATE, Pair, copy_vars, run_playbook
 from stackhelp import STAGING_STACK, with_stacks
@@ -477,6 +477,45 @@ ROWS_ncops = [
 ]
 TABLE += ROWS_ncops
 
+# OAuth refresh (issue 14): bad combinations refused at the client's construction, and refreshes the token
+# endpoint refuses; "EMULATOR" in a value stands for the emulator's URL (at()). The message names the option.
+DEAD_REFRESH = "csrt-dead-0000000000000000"
+ROWS_oauth = [
+    ("oauth dead refresh token", "module", ("personalize_attribute", {
+        "key": "k_oauth", "oauth_token": "", "oauth_refresh_token": DEAD_REFRESH, "oauth_client_id": OAUTH_CLIENT_ID,
+        "oauth_client_secret": OAUTH_CLIENT_SECRET, "oauth_token_url": "EMULATOR/token"}),
+     ["invalid_grant", "the refresh token is dead or was rotated", "set oauth_refresh_token (or CONTENTSTACK_OAUTH_REFRESH_TOKEN)"],
+     None),
+    ("oauth wrong client id", "module", ("personalize_attribute", {
+        "key": "k_oauth", "oauth_token": "", "oauth_refresh_token": OAUTH_REFRESH_TOKEN, "oauth_client_id": "csapp-wrong-0000",
+        "oauth_token_url": "EMULATOR/token"}), ["invalid_client", "oauth_client_id", "oauth_client_secret"], None),
+    ("oauth refresh token without client id", "module", ("personalize_attribute", {
+        "key": "k_oauth", "oauth_refresh_token": OAUTH_REFRESH_TOKEN, "oauth_token_url": "EMULATOR/token"}),
+     ["oauth_refresh_token needs oauth_client_id (or CONTENTSTACK_OAUTH_CLIENT_ID)"], None),
+    ("oauth refresh token with authtoken", "module", ("personalize_attribute", {
+        "key": "k_oauth", "oauth_token": "", "authtoken": NOBODY_TOKEN, "oauth_refresh_token": OAUTH_REFRESH_TOKEN,
+        "oauth_client_id": OAUTH_CLIENT_ID, "oauth_token_url": "EMULATOR/token"}),
+     ["oauth_refresh_token cannot be used with authtoken"], None),
+    ("oauth client id without refresh token", "module", ("personalize_event", {
+        "key": "e_oauth", "oauth_client_id": OAUTH_CLIENT_ID, "oauth_client_secret": OAUTH_CLIENT_SECRET}),
+     ["oauth_client_id and oauth_client_secret are used only with oauth_refresh_token"], None),
+    ("oauth custom api_url without token url", "module", ("personalize_event", {
+        "key": "e_oauth", "oauth_refresh_token": OAUTH_REFRESH_TOKEN, "oauth_client_id": OAUTH_CLIENT_ID}),
+     ["needs oauth_token_url (or CONTENTSTACK_OAUTH_TOKEN_URL)"], None),
+    ("role oauth destination dead refresh token", "role", {"migrate_destination": {
+        "oauth_token": None, "oauth_refresh_token": DEAD_REFRESH, "oauth_client_id": OAUTH_CLIENT_ID,
+        "oauth_client_secret": OAUTH_CLIENT_SECRET, "oauth_token_url": "EMULATOR/token"}},
+     ["destination", "invalid_grant", "set oauth_refresh_token"], "Validate |"),
+]
+
+
+def at(emu, value):
+    """``value`` with "EMULATOR" standing for ``emu``'s URL (the OAuth rows' token endpoint)."""
+    return json.loads(json.dumps(value).replace('"EMULATOR/', '"%s/' % emu.url))
+
+
+TABLE += ROWS_oauth
+
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 
 
@@ -525,7 +564,7 @@ def test_module_rows(emulator, ansible_playbook):
         task("ab test", "personalize_experience", {"name": "AB", "type": "ab_test"}),
     ]
     rows = BY_SURFACE["module"]
-    tasks = setup + [failing(name, module, args) for name, _surface, (module, args), _words, _phase in rows]
+    tasks = setup + [failing(name, module, at(emulator, args)) for name, _surface, (module, args), _words, _phase in rows]
     # Negative control for module_defaults: the same module in a play without the group's
     # defaults has no connection at all (the runner clears CONTENTSTACK_* from the environment).
     bare = {"name": "no defaults", "hosts": "localhost", "gather_facts": False,
@@ -545,7 +584,7 @@ def test_module_rows(emulator, ansible_playbook):
         msg = run.result(name)["msg"]
         assert all(uid in msg for uid in same), (name, msg)
     # In the whole run, the only writes are the setup's three creations; the source is untouched.
-    writes = [e for e in emulator.log(mark) if e["method"] in WRITE_METHODS]
+    writes = emulator.writes(mark)  # a refresh at the token endpoint is not a write
     assert [(e["method"], e["path"]) for e in writes] == [
         ("POST", "/audiences"), ("POST", "/experiences"), ("POST", "/experiences")], writes
     assert not [e for e in emulator.log() if e["project"] == SOURCE["project_uid"]]
@@ -632,7 +671,7 @@ def test_role_rows(tmp_path, row):
         if change.get("_stack"):
             variables = with_stacks(pair, change["_stack"], variables)
         release = hold_lock(variables["migrate_destination"]) if change.get("_lock") == "held" else None
-        for key, value in change.items():
+        for key, value in at(pair.dest, change).items():
             if key.startswith("_"):
                 continue
             if value == "SOURCE":

@@ -1,6 +1,8 @@
 """Tokens never leak: a demo-like copy at -vvvv with --diff, copies that fail on a request, and an
 export, scanned for every seed token in stdout, stderr, report.json, uid-map.json and the
-exported files. The source is read with its read-only token and never written.
+exported files. The source is read with its read-only token and never written. With OAuth refresh
+(issue 14), the scan also covers the refresh token, the client secret and every token the emulator
+issued during the runs.
 """
 
 import json
@@ -9,17 +11,18 @@ import urllib.request
 
 import pytest
 
+from emulator.harness import DEST_ORG, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN
 from reliability.copyrun import (
     DEST_PROJECT, DEST_TOKEN, EXPORT, MIGRATE, SECRETS, SOURCE_PROJECT, SOURCE_RO_TOKEN, SOURCE_TOKEN, Pair,
     copy_vars, run_playbook,
 )
 
 
-def scan(texts):
-    """{(token, where): count} for every secret found anywhere."""
+def scan(texts, more=()):
+    """{(token, where): count} for every secret (and every one of ``more``) found anywhere."""
     hits = {}
     for where, text in texts.items():
-        for token in SECRETS:
+        for token in SECRETS + tuple(more):
             if token in text:
                 hits[(token[:8] + "...", where)] = text.count(token)
     return hits
@@ -122,3 +125,47 @@ def test_no_token_in_a_copy_with_the_stack_phase_at_vvvv(tmp_path):
         texts.update({"branch stdout": bad.stdout, "branch stderr": bad.stderr})
     assert DEST_TOKEN in (tmp_path / "stack" / "run-vars.json").read_text()
     assert scan(texts) == {}
+
+
+def issued(emu):
+    """Every access and refresh token the emulator's token endpoint has issued."""
+    state = emu.state()
+    access = [t for t, rec in state["tokens"].items() if rec.get("kind") == "oauth-issued"]
+    refresh = [t for t in state["oauth"]["refresh"] if t != OAUTH_REFRESH_TOKEN]
+    return access + refresh
+
+
+def test_no_oauth_secret_anywhere_at_vvvv_with_diff(tmp_path):
+    """A copy whose destination refreshes its 2-second tokens, at -vvvv with --diff; its re-run from the
+    stored pair; an export with the same credential; a copy whose refresh token is dead. None of the
+    refresh token, the client secret or any issued access or refresh token appears anywhere."""
+    texts = {}
+    env = {"TMPDIR": str(tmp_path / "private")}
+    with Pair(tmp_path, rate_limit=0) as pair:
+        pair.dest.configure(token_lifetime=2)
+        oauth = {"api_url": pair.dest.url, "project_uid": DEST_PROJECT, "organization_uid": DEST_ORG,
+                 "oauth_refresh_token": OAUTH_REFRESH_TOKEN, "oauth_client_id": OAUTH_CLIENT_ID,
+                 "oauth_client_secret": OAUTH_CLIENT_SECRET, "oauth_token_url": pair.dest.url + "/token"}
+        variables = copy_vars(pair, tmp_path / "report")
+        variables["migrate_destination"] = oauth
+        for name in ("first", "again"):
+            run = run_playbook(tmp_path / name, MIGRATE, variables, args=("-vvvv", "--diff"), env=env)
+            assert run.rc == 0, run.failure() or run.stdout[-3000:]
+            texts.update({name + " stdout": run.stdout, name + " stderr": run.stderr})
+            texts.update((name + " " + k, v) for k, v in files(tmp_path / "report").items())
+        exported = tmp_path / "exported"
+        export_vars = dict(("personalize_" + k, v) for k, v in oauth.items())
+        export_vars["personalize_export_dir"] = str(exported)
+        export = run_playbook(tmp_path / "export", EXPORT, export_vars, args=("-vvvv",), env=env)
+        assert export.rc == 0, export.failure() or export.stdout[-3000:]
+        texts.update({"export stdout": export.stdout, "export stderr": export.stderr})
+        texts.update(("export " + k, v) for k, v in files(exported).items())
+        variables["migrate_destination"] = dict(oauth, oauth_refresh_token="csrt-dead-5555555555555555")
+        dead = run_playbook(tmp_path / "dead", MIGRATE, variables, args=("-vvvv", "--diff"), env=env)
+        assert dead.rc != 0 and "invalid_grant" in dead.failure(), dead.failure()
+        texts.update({"dead stdout": dead.stdout, "dead stderr": dead.stderr})
+        tokens = issued(pair.dest)
+    assert len(tokens) >= 6, "the runs refreshed several times (and the scan looks for every token issued)"
+    assert OAUTH_REFRESH_TOKEN in (tmp_path / "first" / "run-vars.json").read_text()
+    assert sum(len(t) for t in texts.values()) > 100000, "-vvvv output was scanned"
+    assert scan(texts, tokens + ["csrt-dead-5555555555555555"]) == {}

@@ -33,14 +33,14 @@ if str(COLLROOT) not in sys.path:
     sys.path.insert(0, str(COLLROOT))
 
 from emulator.harness import (  # noqa: E402
-    DEST_ORG, DEST_PROJECT, DEST_TOKEN, Emulator, SOURCE_ORG, SOURCE_PROJECT,
+    DEST_ORG, DEST_PROJECT, DEST_TOKEN, Emulator, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, SOURCE_ORG, SOURCE_PROJECT,
     SOURCE_RO_TOKEN, SOURCE_TOKEN,
 )
 
 WRITE_METHODS = ("POST", "PUT", "DELETE")
 # The seed's one audience no API can create (decision 14); the copy skips it (migrate_allow_skips).
 LYTICS_AUDIENCE = "High Propensity Buyers (Lytics)"
-SECRETS = (SOURCE_TOKEN, SOURCE_RO_TOKEN, DEST_TOKEN)
+SECRETS = (SOURCE_TOKEN, SOURCE_RO_TOKEN, DEST_TOKEN, OAUTH_REFRESH_TOKEN, OAUTH_CLIENT_SECRET)
 
 # The fault mix of issue 7: 500/502/503 together at 10 %, connection resets at 5 %, latency spikes,
 # a burst of 429s at the start, "write applied, response lost" at 5 %. The seed makes a run

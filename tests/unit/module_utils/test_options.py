@@ -33,6 +33,11 @@ EXPECTED = {
     "organization_uid": ("str", None, "CONTENTSTACK_ORGANIZATION_UID"),
     "authtoken": ("str", None, "CONTENTSTACK_AUTHTOKEN"),
     "oauth_token": ("str", None, "CONTENTSTACK_OAUTH_TOKEN"),
+    "oauth_refresh_token": ("str", None, "CONTENTSTACK_OAUTH_REFRESH_TOKEN"),
+    "oauth_client_id": ("str", None, "CONTENTSTACK_OAUTH_CLIENT_ID"),
+    "oauth_client_secret": ("str", None, "CONTENTSTACK_OAUTH_CLIENT_SECRET"),
+    "oauth_redirect_uri": ("str", None, "CONTENTSTACK_OAUTH_REDIRECT_URI"),
+    "oauth_token_url": ("str", None, "CONTENTSTACK_OAUTH_TOKEN_URL"),
     "validate_certs": ("bool", True, "CONTENTSTACK_VALIDATE_CERTS"),
     "timeout": ("int", 30, None),
     "rate_limit": ("float", 10, "CONTENTSTACK_RATE_LIMIT"),
@@ -72,7 +77,7 @@ def test_argspec_has_exactly_the_expected_options():
 
 def test_secrets_are_no_log():
     no_log = sorted(n for n, s in options.CONNECTION_ARGSPEC.items() if s.get("no_log"))
-    assert no_log == ["authtoken", "oauth_token"]
+    assert no_log == ["authtoken", "oauth_client_secret", "oauth_refresh_token", "oauth_token", "oauth_token_url"]
 
 
 def test_doc_fragment_matches_argspec():
