@@ -36,4 +36,3 @@ class ActionModule(PersonalizeAction):
             out = {"failed": True, "changed": False, "msg": "personalize_report: %s" % exc}
         result.update(remove_values(out, no_log_values))
         return result
-

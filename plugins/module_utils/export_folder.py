@@ -55,8 +55,8 @@ def execute(listings, task):
     if names:
         msg = "%s %s in %s" % (would, ", ".join(names), folder)
     elif changed:
-        msg = "%s the folder %s; its %d files are unchanged" % ("would make or fix" if task.check_mode else "made or fixed",
-                                                               folder, len(FILES))
+        fixed = "would make or fix" if task.check_mode else "made or fixed"
+        msg = "%s the folder %s; its %d files are unchanged" % (fixed, folder, len(FILES))
     else:
         msg = "the %d files of %s are unchanged" % (len(FILES), folder)
     result = {"changed": changed, "path": folder, "files": names, "msg": msg}
