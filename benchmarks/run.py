@@ -817,7 +817,10 @@ def scale_job(job, workdir, emu, config):
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith("CONTENTSTACK_"))
     env.update({"ANSIBLE_COLLECTIONS_PATH": str(collections_root()), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0",
                 "ANSIBLE_LOCAL_TEMP": str(run_dir / "ansible-tmp"), "ANSIBLE_HOME": str(workdir / "ansible-home"),
-                "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1", "TMPDIR": str(workdir / "tmp")})
+                "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1", "TMPDIR": str(workdir / "tmp"),
+                # Task start and end per host (names and times only): the per-task table of --breakdown.
+                "ANSIBLE_CALLBACK_PLUGINS": str(HERE / "callback_plugins"), "ANSIBLE_CALLBACKS_ENABLED": "bench_timeline",
+                "BENCH_TIMELINE": str(run_dir / "timeline.jsonl")})
     (workdir / "tmp").mkdir(exist_ok=True)
     cmd = [str(pathlib.Path(venv_python()).parent / "ansible-playbook"), "-i", str(config), "-f", str(SCALE_FORKS[job])]
     if job == "export":
@@ -827,7 +830,9 @@ def scale_job(job, workdir, emu, config):
         source = {"migrate_source": {"api_url": emu.url, "project_uid": source_uid, "organization_uid": SOURCE_ORG,
                                      "authtoken": SOURCE_RO_TOKEN, "rate_limit": SCALE_RATE},
                   "migrate_allow_skips": True, "personalize_report_root": str(run_dir / "reports"),
-                  "personalize_hosts": ":".join("personalize_org_" + org for org, _token in scale_orgs()[1:])}
+                  # Every project but the source organization's, in the plugin's order (round-robin across the
+                  # organizations); a union of the four organization groups would list them group by group.
+                  "personalize_hosts": "personalize_projects:!personalize_org_" + SOURCE_ORG}
         (run_dir / "source.json").write_text(json.dumps(source))
         cmd += [str(ROOT / "playbooks" / "copy_to_projects.yml"), "-e", "@" + str(run_dir / "source.json")]
     mark = emu.mark()
@@ -859,20 +864,35 @@ def scale_job(job, workdir, emu, config):
            "wall_over_busiest_floor": round(wall / busiest["floor_s"], 3),
            # Information: the controller's CPU time spread over every core, a floor of its own on a small machine.
            "cpu_over_cores_s": round((usage.ru_utime + usage.ru_stime) / float(os.cpu_count() or 1), 2),
-           "peak_pss_mb": mem.peak_pss_mb, "peak_rss_mb": mem.peak_rss_mb, "peak_processes": mem.peak_processes}
+           "peak_pss_mb": mem.peak_pss_mb, "peak_rss_mb": mem.peak_rss_mb, "peak_processes": mem.peak_processes,
+           "tasks": scale_tasks(read_timeline(run_dir / "timeline.jsonl"))}
     if rc != 0:
         row["ansible_tail"] = redact("\n".join((run_dir / "ansible.out").read_text(errors="replace").splitlines()[-40:]))
     return row
 
 
-def run_scale(workdir):
-    """(a) the export, then (b) the copy, against one emulator holding the 5 organizations."""
+def scale_tasks(runs):
+    """Per task, in order of first start: how many hosts ran it and their seconds in it (the sum over hosts
+    of end - start: on a busy controller that is mostly waiting for a core), and per host on average."""
+    order, rows = [], {}
+    for r in runs:
+        if r["uuid"] not in rows:
+            order.append(r["uuid"])
+            rows[r["uuid"]] = {"task": r["task"], "hosts": 0, "host_seconds": 0.0}
+        rows[r["uuid"]]["hosts"] += 1
+        rows[r["uuid"]]["host_seconds"] += r["end"] - r["start"]
+    return [dict(rows[u], host_seconds=round(rows[u]["host_seconds"], 2),
+                 per_host=round(rows[u]["host_seconds"] / rows[u]["hosts"], 3)) for u in order]
+
+
+def run_scale(workdir, jobs=("export", "copy")):
+    """(a) the export, then (b) the copy (or the ``jobs`` named), against one emulator holding the 5 organizations."""
     emu = Emulator(seeds=[scale_seed()], rate_limit=SCALE_RATE, limits={"projects_per_organization": 2 * SCALE_PER_ORG},
                    region="aws-na", tmp_path=workdir / "emu")
     try:
         emu.start()
         config = scale_inventory(workdir, emu)
-        return [scale_job(job, workdir, emu, config) for job in ("export", "copy")]
+        return [scale_job(job, workdir, emu, config) for job in jobs]
     finally:
         emu.stop()
 
@@ -889,21 +909,30 @@ def scale_table(rows):
     return "\n".join(lines)
 
 
-def main_scale(out_dir):
+def main_scale(out_dir, jobs=("export", "copy"), show_tasks=False):
     """--scale: the inventory jobs (a) and (b), their table and JSON (out/benchmarks/scale-latest.*)."""
     info = machine()
     with tempfile.TemporaryDirectory(prefix="personalize-scale-") as tmp:
-        rows = run_scale(pathlib.Path(tmp))
+        rows = run_scale(pathlib.Path(tmp), jobs)
     try:
         info["loadavg_at_end"] = os.getloadavg()
     except OSError:
         pass
-    text = scale_table(rows)
+    text = scale_table(rows) + "\n\nload average at the start %s, at the end %s (%s cores)" % (
+        _loadavg(info.get("loadavg_at_start")), _loadavg(info.get("loadavg_at_end")), info.get("nproc"))
     (out_dir / "scale-latest.json").write_text(json.dumps({"machine": info, "rows": rows}, indent=1))
     (out_dir / "scale-latest.md").write_text(text + "\n")
     print(text)
+    for r in rows if show_tasks else []:
+        print("\n%s: %d tasks run, %d host-task runs" % (r["job"], len(r["tasks"]), sum(t["hosts"] for t in r["tasks"])))
+        for t in r["tasks"]:
+            print("  %8.2f s  %6.3f s/host  x%-3d %s" % (t["host_seconds"], t["per_host"], t["hosts"], t["task"][:90]))
     bad = [r for r in rows if r["rc"] != 0 or r["done"] != r["hosts"]]
     return 1 if bad else 0
+
+
+def _loadavg(value):
+    return " / ".join("%.2f" % v for v in value) if value else "unknown"
 
 
 def main(argv=None):
@@ -921,6 +950,7 @@ def main(argv=None):
     parser.add_argument("--scale", action="store_true", help="only the inventory scale jobs: 50 projects in 5 organizations")
     parser.add_argument("--oauth", action="store_true", help="only the OAuth refresh runs: L and the fan-out with 10 s tokens "
                         "(benchmarks/oauth_bench.py; --sizes picks among L, fanout)")
+    parser.add_argument("--scale-jobs", default="export,copy", help="with --scale: comma list of export, copy")
     parser.add_argument("--limiters", help="the limiter table instead: comma list of %s" % ", ".join(LIMITERS))
     parser.add_argument("--cases", default=",".join(LIMITER_CASES),
                         help="with --limiters: comma list of %s" % ", ".join(LIMITER_CASES))
@@ -930,7 +960,10 @@ def main(argv=None):
         return stack.stack_main(args.out)
     if args.scale:
         pathlib.Path(args.out).mkdir(parents=True, exist_ok=True)
-        return main_scale(pathlib.Path(args.out))
+        jobs = [j.strip() for j in args.scale_jobs.split(",") if j.strip()]
+        if not jobs or any(j not in SCALE_FORKS for j in jobs):
+            parser.error("--scale-jobs: a comma list of %s" % ", ".join(SCALE_FORKS))
+        return main_scale(pathlib.Path(args.out), jobs, show_tasks=args.breakdown)
     if args.oauth:
         import oauth_bench  # pylint: disable=import-outside-toplevel
         picked = tuple(s for s in args.sizes.split(",") if s in ("L", "fanout")) or ("L", "fanout")

@@ -7,7 +7,8 @@ Ansible reads these as files, so they cannot import the definition:
   extra options (an option's ``extra``, such as ``stack``), the same pair named after it (STACK,
   STACK_PLUGINS), for the modules and plugins that take that set;
 - roles/migrate/meta/argument_specs.yml: the connection options of migrate_source and migrate_destination;
-- playbooks/apply.yml: the module_defaults of the connection (one personalize_<option> variable each);
+- playbooks/apply.yml and playbooks/export.yml: the module_defaults of the connection (one
+  personalize_<option> variable each);
 - docs/user-guide.md: the table of connection options.
 
 The last three are rewritten only between their BEGIN and END marker lines.
@@ -223,8 +224,8 @@ def rendered():
     path = "roles/migrate/meta/argument_specs.yml"
     files[path] = between_markers((ROOT / path).read_text(), [role_options(options, side) for side in ROLE_SIDES],
                                   path, "# %s")
-    path = "playbooks/apply.yml"
-    files[path] = between_markers((ROOT / path).read_text(), [apply_defaults(options)], path, "# %s")
+    for path in ("playbooks/apply.yml", "playbooks/export.yml"):
+        files[path] = between_markers((ROOT / path).read_text(), [apply_defaults(options)], path, "# %s")
     path = "docs/user-guide.md"
     files[path] = between_markers((ROOT / path).read_text(), [guide_table(options)], path, "<!-- %s -->")
     return files

@@ -23,6 +23,14 @@ description:
   - Groups are C(personalize_projects) (every host), C(personalize_org_<organization uid>) and
     C(personalize_region_<region>) (dashes become underscores, C(personalize_region_custom) for a
     custom URL), and those that O(groups) and O(keyed_groups) make.
+  - The hosts are added round-robin across the organizations (the first project of each organization
+    in the order of O(organizations), then the second of each, and so on; an organization's projects
+    by name). Ansible starts each task on the hosts in this order, C(forks) at a time, and every
+    organization has a rate limit of its own, so the first forks spread over all the organizations
+    instead of filling the first organization's budget while the others wait. A host pattern that
+    names groups one after the other (C(a:b)) lists the first group's hosts first; a group of this
+    plugin's (C(personalize_projects), one of O(groups) or O(keyed_groups), or an exclusion such as
+    C(personalize_projects:!personalize_org_<uid>)) keeps the interleaved order.
   - The configuration file's name must end in C(personalize_projects.yml) or C(personalize_projects.yaml).
 author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
@@ -246,7 +254,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _populate(self, listing):
         try:
-            hosts = projects.hosts_of(listing, self.get_option("hostname"), self.get_option("include"), self.get_option("exclude"))
+            hosts = projects.interleaved(
+                projects.hosts_of(listing, self.get_option("hostname"), self.get_option("include"), self.get_option("exclude")))
         except PersonalizeError as exc:
             raise AnsibleParserError("%s: %s" % (NAME, exc))
         strict = self.get_option("strict")

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read a whole project (or some kinds of it) with the minimum of calls.
 
-One list call per kind, plus one versions call per experience; nothing else. The portable form
+One list call per kind, plus one versions call per experience; nothing else. The priority order is
+read only for a project with two or more experiences (``priority_order``). The portable form
 is free of uids and server-managed fields, names references by key or name, and is sorted so
 that two exports of an unchanged project are identical.
 """
@@ -67,7 +68,7 @@ def export_project(project, terms=LOAD_ORDER, portable=True):
         if term == "versions":
             out[term] = _versions(project, idx, portable)
         elif term == "priority":
-            order = project.priority()
+            order = priority_order(project)
             out[term] = [_name(idx.experiences, uid) for uid in order] if portable else {"priorityOrder": order}
         elif not portable:
             out[term] = project.raw(term)
@@ -85,6 +86,21 @@ def read(project, terms, portable=True, with_versions=True):
     if not with_versions:
         data["versions"] = []
     return data
+
+
+def priority_order(project):
+    """The priority order (experience uids) of ``project``. The API's order names every experience of
+    the project (a PUT must list them all: personalize-api.md, item 12, and section 5.5), so with fewer
+    than two experiences it is their listing, and it is not read; the listings then hold it as if it
+    had been (the copy's priority phase plans from them). A raw export in hand gives its own order."""
+    if isinstance(project, RawProject):
+        return project.priority()
+    experiences = project.raw("experiences")
+    if len(experiences) > 1:
+        return project.priority()
+    order = [e["uid"] for e in experiences]
+    project.set_priority(order)
+    return order
 
 
 def _name(index, uid):

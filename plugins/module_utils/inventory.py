@@ -148,6 +148,24 @@ def hosts_of(listing, hostname="name", include=None, exclude=None):
     return out
 
 
+def interleaved(hosts):
+    """``hosts`` (as ``hosts_of`` gives them, organization by organization) taken round-robin across
+    the organizations: the first host of each organization in the configured order, then the second
+    of each, and so on. Ansible starts a task on the hosts in inventory order, ``forks`` at a time, and
+    each organization has a rate limit of its own: in this order the first forks spread over every
+    organization's budget instead of filling the first organization's while the others' sit idle."""
+    queues = []
+    for entry in hosts:
+        org = entry[1]["personalize_organization_uid"]
+        if not queues or queues[-1][0] != org:
+            queues.append((org, []))
+        queues[-1][1].append(entry)
+    out = []
+    for rank in range(max([len(q) for _org, q in queues] or [0])):
+        out.extend(q[rank] for _org, q in queues if rank < len(q))
+    return out
+
+
 def same_organizations(cached, conns):
     """Whether a cached listing is of exactly the organizations (uid and base URL) configured now."""
     if not isinstance(cached, list):

@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.contentstack.personalize.plugins.module_utils import (
-    duplicates, engine, info, priority, projects, results, stack_writes, version_writes)
+    duplicates, engine, export_folder, info, priority, projects, results, stack_writes, version_writes)
 from ansible_collections.contentstack.personalize.plugins.module_utils.engine import ProjectListings
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import KINDS
@@ -74,6 +74,7 @@ MODULES = {
     "personalize_entry_variant": Module("entry_variant", "id", stack_writes.execute_entry_variants,
                                         items="entry_variants", extras=("stack",)),
     "personalize_info": Module("info", None, info.execute),
+    "personalize_export_folder": Module("export_folder", None, export_folder.execute),
 }
 
 

@@ -120,6 +120,12 @@ _SPECS = {
             versions=dict(type="bool", default=True),
         ),
     ),
+    # The same read, written as the folder export.yml makes (module_utils/export_folder.py).
+    "personalize_export_folder": dict(
+        argument_spec=dict(
+            path=dict(type="path", required=True),
+        ),
+    ),
     # Organization scoped: one project per task, no list form.
     "personalize_project": dict(
         argument_spec=dict(

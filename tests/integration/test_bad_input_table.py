@@ -515,6 +515,14 @@ def at(emu, value):
 
 
 TABLE += ROWS_oauth
+ROWS_scale = [
+    ("export folder without a path", "module", ("personalize_export_folder", {}), ["missing required arguments", "path"], None),
+    ("export folder under a file", "module", ("personalize_export_folder", {"path": "/dev/null/export"}),
+     ["/dev/null is not a folder"], None),
+    ("report without a report", "module", ("personalize_report", {"path": "report"}), ["missing required arguments", "report"], None),
+    ("report of the wrong type", "module", ("personalize_report", {"path": "report", "report": ["x"]}), ["report", "dict"], None),
+]
+TABLE += ROWS_scale
 
 BY_SURFACE = dict((s, [r for r in TABLE if r[1] == s]) for s in ("module", "lookup", "apply", "role"))
 

@@ -170,6 +170,24 @@ def test_inventory_lists_every_project_with_vars_groups_compose_keyed_groups_and
     assert_no_token(proc.stdout, proc.stderr, again.stdout, again.stderr, *(p.read_text() for p in files))
 
 
+def test_hosts_come_round_robin_across_the_organizations(two_regions, tmp_path):
+    """The play order is the plugin's: the first project of each organization (in the configured
+    order), then the second of each, so that forks spread over the organizations' rate limits."""
+    na, eu = two_regions
+    config = write_config(tmp_path / "inv", organizations(na, eu), strict=True)
+    env = clean_env(tmp_path)
+
+    def play_order(pattern):
+        cmd = [os.path.join(os.path.dirname(sys.executable), "ansible"), "-i", str(config), pattern, "--list-hosts"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(config.parent), timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr
+        return [line.strip() for line in proc.stdout.splitlines()[1:] if line.strip()]
+
+    interleaved = ["Acme Outlet", "Acme Outlet EU", "Acme Nordics", "Acme Retail Web Shop", "Acme Retail Web Shop EU"]
+    assert play_order("personalize_projects") == interleaved
+    assert play_order("personalize_projects:!personalize_org_" + THIRD["org"]) == [h for h in interleaved if h != "Acme Nordics"]
+
+
 def test_hostname_uid_include_and_a_vault_encrypted_token(two_regions, tmp_path):
     na, eu = two_regions
     bindir = os.path.dirname(sys.executable)

@@ -11,6 +11,7 @@ import inspect
 import pathlib
 import re
 
+import pytest
 import yaml
 
 from ansible_collections.contentstack.personalize.plugins.doc_fragments.connection import ModuleDocFragment
@@ -125,17 +126,19 @@ def test_the_role_completes_each_side_and_writes_under_the_destination_alone():
     assert settle["_migrate_dst"] == "{{ _migrate_in.destination | contentstack.personalize.connection_options }}"
 
 
-def test_apply_sets_every_connection_option_from_its_variable():
-    play = load("playbooks/apply.yml")[0]
+@pytest.mark.parametrize("playbook", ["apply.yml", "export.yml"])
+def test_the_playbooks_set_every_connection_option_from_its_variable(playbook):
+    """apply.yml and export.yml: the modules read the same personalize_* variables the lookups read."""
+    play = load("playbooks/" + playbook)[0]
     defaults = play["module_defaults"][GROUP]
     assert defaults == dict((o.name, "{{ %s | default(omit) }}" % o.variable) for o in CONNECTION if not o.extra)
 
 
-def test_export_leaves_the_connection_to_the_lookup():
-    """export.yml passes no connection option: the lookup reads the same personalize_* variables."""
-    text = (ROOT / "playbooks" / "export.yml").read_text()
-    calls = re.findall(r"query\('contentstack\.personalize\.personalize_export'([^)]*)\)", text)
-    assert calls == [", 'all'"]
+def test_export_passes_no_connection_option_of_its_own():
+    """export.yml's one module task takes the connection from module_defaults alone."""
+    tasks = load("playbooks/export.yml")[0]["tasks"]
+    writes = [t for t in tasks if "contentstack.personalize.personalize_export_folder" in t]
+    assert len(writes) == 1 and list(writes[0]["contentstack.personalize.personalize_export_folder"]) == ["path"]
 
 
 def test_the_filter_docs_show_every_option():

@@ -9,6 +9,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.inventory
     HOST_VARS,
     entry_connection,
     hosts_of,
+    interleaved,
     organization_listing,
     region_of,
     same_organizations,
@@ -95,6 +96,16 @@ def test_hosts_vars_and_groups():
     assert hosts[2][1]["personalize_connected_stack_api_key"] is None
     assert hosts[2][2][1:] == ["personalize_org_org_b", "personalize_region_custom"]
     assert [h for h, _v, _g in hosts_of(_listing(), "uid", ["Web*"], ["* EU"])] == ["a2"]
+
+
+def test_hosts_are_interleaved_across_organizations():
+    def listing(org, *names):
+        return organization_listing({"organization_uid": org}, "https://personalize-api.contentstack.com", "aws-na",
+                                    [{"uid": org + n, "name": org + " " + n} for n in names])
+    hosts = interleaved(hosts_of([listing("a", "1", "2", "3"), listing("b", "1"), listing("c", "1", "2")]))
+    assert [h for h, _v, _g in hosts] == ["a 1", "b 1", "c 1", "a 2", "c 2", "a 3"]
+    assert [v["personalize_organization_uid"] for _h, v, _g in hosts] == ["a", "b", "c", "a", "c", "a"]
+    assert interleaved([]) == []
 
 
 def test_one_name_in_two_organizations_is_an_error_naming_both():
