@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Options and attributes shared by the resource modules.
+    # Options shared by the resource modules (their attributes: contentstack.personalize.attributes).
     DOCUMENTATION = r"""
 options:
   state:
@@ -25,16 +25,4 @@ options:
         (read-only objects such as presets and Lytics audiences are never touched).
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: Predicts the resulting objects with the same code path as a real run; writes nothing.
-  diff_mode:
-    support: full
-    description: Returns the before and after of the managed fields, only when diff is asked for.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 """

@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - contentstack.personalize.connection
   - contentstack.personalize.resource
+  - contentstack.personalize.attributes
 options:
   key:
     description:

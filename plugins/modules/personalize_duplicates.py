@@ -29,18 +29,13 @@ author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Lists the repairs it would make (RV(lines)), and deletes nothing.
   diff_mode:
     support: none
     description: The repairs are listed in RV(lines) and RV(repairs), with or without diff.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   repair:
     description:

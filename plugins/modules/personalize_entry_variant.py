@@ -32,19 +32,13 @@ author:
 extends_documentation_fragment:
   - contentstack.personalize.connection
   - contentstack.personalize.connection.STACK
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Reads the same and predicts each entry variant; for a group not created or a content type not
       linked yet, warns and assumes an earlier task does it. Writes nothing.
   diff_mode:
-    support: full
     description: Returns each entry variant's fields and change set before and after, only when diff is asked for.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   content_type:
     description:

@@ -23,18 +23,13 @@ author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Reads the project in check mode as in a real run (nothing is ever written).
   diff_mode:
     support: none
     description: Nothing changes, so there is no diff.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   kinds:
     description:

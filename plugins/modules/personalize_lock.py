@@ -31,18 +31,13 @@ author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Takes the lock in check mode too (a dry run reads the project another run would be writing).
   diff_mode:
     support: none
     description: Nothing to compare, the lock is local state and not content of the project.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   state:
     description:

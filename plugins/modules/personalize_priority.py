@@ -21,18 +21,12 @@ author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Predicts the resulting order; experiences only created in check mode are assumed to exist.
   diff_mode:
-    support: full
     description: Returns the order before and after, only when diff is asked for.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   order:
     description:

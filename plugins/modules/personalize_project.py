@@ -35,22 +35,16 @@ author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description:
       - Lists the organization's projects and predicts the result with the same code path as a
         real run; writes nothing.
   diff_mode:
-    support: full
     description:
       - Returns the project's name, description and connected stack before and after, only when
         diff is asked for.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   name:
     description:

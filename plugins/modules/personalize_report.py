@@ -27,18 +27,12 @@ author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Says which files would be written; writes nothing.
   diff_mode:
-    support: full
     description: Returns, only when diff is asked for, the before and after text of each file whose content changes.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   path:
     description: The report folder. A relative path is relative to the current directory of C(ansible-playbook).

@@ -30,18 +30,12 @@ author:
 extends_documentation_fragment:
   - contentstack.personalize.connection
   - contentstack.personalize.connection.STACK
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Reads the same and predicts the links; for a group not created yet, says what would be linked. Writes nothing.
   diff_mode:
-    support: full
     description: Returns the content types linked before and after, only when diff is asked for.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   experience:
     description:

@@ -34,18 +34,12 @@ author:
   - Contentstack Personalize collection maintainers (@contentstack-personalize)
 extends_documentation_fragment:
   - contentstack.personalize.connection
+  - contentstack.personalize.attributes
 attributes:
   check_mode:
-    support: full
     description: Plans the same version calls and predicts the resulting versions; writes nothing.
   diff_mode:
-    support: full
     description: Returns the versions before and after, only when diff is asked for.
-  action_group:
-    description: Use C(group/contentstack.personalize.personalize) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - contentstack.personalize.personalize
 options:
   experience:
     description:

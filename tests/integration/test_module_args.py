@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 from ansible.module_utils.testing import patch_module_args
 
 from conftest import COLLROOT, DEST, ROOT
+from module_docs import module_doc
 from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
 
 FIVE = ("personalize_attribute", "personalize_event", "personalize_audience",
@@ -129,21 +129,9 @@ def test_missing_connection_is_a_clear_error(capsys, monkeypatch):
     assert "token" in out["msg"] or "project" in out["msg"], out["msg"]
 
 
-def _doc(name):
-    source = (ROOT / "plugins" / "modules" / (name + ".py")).read_text()
-    return yaml.safe_load(source.split('DOCUMENTATION = r"""', 1)[1].split('"""', 1)[0])
-
-
 @pytest.mark.parametrize("name", DOCUMENTED)
 def test_documented_options_match_the_argspec(name):
-    from ansible_collections.contentstack.personalize.plugins.doc_fragments import connection, resource
-    doc = _doc(name)
-    options = dict(doc.get("options") or {})
-    fragments = {"contentstack.personalize.connection": connection.ModuleDocFragment.DOCUMENTATION,
-                 "contentstack.personalize.connection.STACK": connection.ModuleDocFragment.STACK,
-                 "contentstack.personalize.resource": resource.ModuleDocFragment.DOCUMENTATION}
-    for fragment in doc.get("extends_documentation_fragment") or []:
-        options.update(yaml.safe_load(fragments[fragment])["options"])
+    options = module_doc(name)["options"]
     spec = module_spec(name)["argument_spec"]
     assert sorted(options) == sorted(spec)
     for option, value in spec.items():

@@ -5,6 +5,8 @@ import pathlib
 
 import yaml
 
+from module_docs import module_doc, own_doc
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODULES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
 
@@ -30,14 +32,22 @@ def test_every_module_documents_its_group_membership_and_has_an_action_plugin():
     """The docs say which group a module belongs to; each module runs through its action plugin,
     and module_defaults groups apply to action plugins only when the module is in the group."""
     for name in MODULES:
-        source = (ROOT / "plugins" / "modules" / (name + ".py")).read_text()
-        doc = yaml.safe_load(source.split('DOCUMENTATION = r"""', 1)[1].split('"""', 1)[0])
-        fragments = doc.get("extends_documentation_fragment") or []
-        attributes = dict(doc.get("attributes") or {})
-        if "contentstack.personalize.resource" in fragments:
-            from ansible_collections.contentstack.personalize.plugins.doc_fragments.resource import ModuleDocFragment
-            attributes.update(yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["attributes"])
+        attributes = module_doc(name)["attributes"]
         assert "contentstack.personalize.personalize" in attributes["action_group"]["membership"], name
         action = ROOT / "plugins" / "action" / (name + ".py")
         assert action.exists(), "no action plugin for %s" % name
         assert 'MODULE = "%s"' % name in action.read_text(), name
+
+
+def test_every_module_states_its_check_mode_and_diff_support():
+    """The attributes fragment gives every module the three attributes; a module overrides a key,
+    such as diff_mode's support for the modules that return no diff, and keeps the rest."""
+    for name in MODULES:
+        attributes = module_doc(name)["attributes"]
+        assert "contentstack.personalize.attributes" in own_doc(name)["extends_documentation_fragment"], name
+        for attribute in ("check_mode", "diff_mode", "action_group"):
+            assert attributes[attribute]["support"] in ("full", "partial", "none"), (name, attribute)
+            assert attributes[attribute]["description"], (name, attribute)
+    own = own_doc("personalize_info")["attributes"]["diff_mode"]
+    assert module_doc("personalize_info")["attributes"]["diff_mode"] == own, "the module's own words win"
+    assert module_doc("personalize_attribute")["attributes"]["diff_mode"]["support"] == "full"
