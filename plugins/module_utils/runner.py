@@ -121,11 +121,14 @@ def run_module(module_name, params, check_mode=False, diff=False, client=None):
     return results.with_calls(result, listings.client)
 
 
-def module_main(module, module_name):
-    """The body of every module's main(): run, then exit or fail with a readable message."""
+def module_main(module_name):
+    """The whole of a module's main(): its AnsibleModule (argument spec from ``specs``, check mode
+    supported), then run, then exit or fail with a readable message."""
+    from ansible.module_utils.basic import AnsibleModule, missing_required_lib
     from ansible_collections.contentstack.personalize.plugins.module_utils import client as client_mod
+    from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
+    module = AnsibleModule(supports_check_mode=True, **module_spec(module_name))
     if not getattr(client_mod, "HAS_REQUESTS", True):
-        from ansible.module_utils.basic import missing_required_lib
         module.fail_json(msg=missing_required_lib("requests"),
                          exception=getattr(client_mod, "REQUESTS_IMPORT_ERROR", None))
     result = run_module(module_name, module.params, check_mode=module.check_mode, diff=module._diff)

@@ -174,15 +174,11 @@ api_calls:
   sample: {"calls": 6, "retries": 0, "throttled": 0, "cma_calls": 5}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import module_main
-from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **module_spec("personalize_entry_variant"))
-    module_main(module, "personalize_entry_variant")
+    module_main("personalize_entry_variant")
 
 
 if __name__ == "__main__":

@@ -110,15 +110,11 @@ api_calls:
   sample: {"calls": 3, "retries": 0, "throttled": 0}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import module_main
-from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **module_spec("personalize_event"))
-    module_main(module, "personalize_event")
+    module_main("personalize_event")
 
 
 if __name__ == "__main__":

@@ -86,15 +86,11 @@ api_calls:
   sample: {"calls": 12, "retries": 0, "throttled": 0}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import module_main
-from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **module_spec("personalize_export_folder"))
-    module_main(module, "personalize_export_folder")
+    module_main("personalize_export_folder")
 
 
 if __name__ == "__main__":

@@ -147,15 +147,11 @@ api_calls:
   sample: {"calls": 2, "retries": 0, "throttled": 0}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import module_main
-from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **module_spec("personalize_project"))
-    module_main(module, "personalize_project")
+    module_main("personalize_project")
 
 
 if __name__ == "__main__":

@@ -152,15 +152,11 @@ api_calls:
   sample: {"calls": 3, "retries": 0, "throttled": 0, "cma_calls": 2}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import module_main
-from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **module_spec("personalize_variant_group"))
-    module_main(module, "personalize_variant_group")
+    module_main("personalize_variant_group")
 
 
 if __name__ == "__main__":

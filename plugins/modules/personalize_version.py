@@ -239,15 +239,11 @@ api_calls:
   sample: {"calls": 3, "retries": 0, "throttled": 0}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import module_main
-from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
 
 
 def main():
-    module = AnsibleModule(supports_check_mode=True, **module_spec("personalize_version"))
-    module_main(module, "personalize_version")
+    module_main("personalize_version")
 
 
 if __name__ == "__main__":
