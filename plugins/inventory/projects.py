@@ -48,9 +48,9 @@ options:
       - The organizations whose projects to list, each a mapping of connection options named as the
         modules' (see the module R(connection options,ansible_collections.contentstack.personalize.personalize_project_module)).
       - An option left out of an entry comes from its C(CONTENTSTACK_*) environment variable, as for
-        the modules, except that the environment does not complete a pair the entry gives one half of
-        (O(organizations[].region) and O(organizations[].api_url), O(organizations[].authtoken) and
-        O(organizations[].oauth_token)).
+        the modules, except that the environment does not complete a pair the entry gives one side of
+        (O(organizations[].region) and O(organizations[].api_url); O(organizations[].authtoken) and the
+        C(oauth_*) options, such as O(organizations[].oauth_token) or O(organizations[].oauth_refresh_token)).
       - An organization that cannot be read (a refused token, a wrong URL, a server error after the
         retries) fails the inventory with a message that names it when O(strict=true); when
         O(strict=false) its projects are left out with a warning naming it, and the others are listed

@@ -187,9 +187,22 @@ OPTIONS = (
 
 BY_NAME = dict((option.name, option) for option in OPTIONS)
 
-# Options that say one thing two ways (where calls go; as whom): where one of a pair is given, the other is
-# taken from nothing less direct (a lookup's keyword over the variables, an entry over the environment).
-PAIRS = (("region", "api_url"), ("authtoken", "oauth_token"))
+# Options that say one thing two ways (where calls go; as whom), each pair as its two sides: where an option
+# of one side is given, the other side is taken from nothing less direct (a lookup's keyword over the
+# variables, an entry over the environment); the rest of the given side may still come from there. The
+# OAuth side is every oauth_* option: an access token, or a refresh token with its app's settings.
+OAUTH_OPTIONS = tuple(option.name for option in OPTIONS if option.name.startswith("oauth_"))
+PAIRS = ((("region",), ("api_url",)), (("authtoken",), OAUTH_OPTIONS))
+
+
+def other_side(name):
+    """The options of the other side of ``name``'s pair (PAIRS); () for an option in no pair."""
+    for pair in PAIRS:
+        for side, other in (pair, pair[::-1]):
+            if name in side:
+                return other
+    return ()
+
 
 EXTRAS = ("stack",)
 
