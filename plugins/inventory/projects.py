@@ -80,6 +80,31 @@ options:
       oauth_token:
         description: An OAuth access token, as O(contentstack.personalize.personalize_project#module:oauth_token) of the modules.
         type: str
+      oauth_refresh_token:
+        description:
+          - An OAuth refresh token (with O(organizations[].oauth_client_id)), from which an access token is
+            refreshed, as O(contentstack.personalize.personalize_project#module:oauth_refresh_token) of the modules.
+        type: str
+      oauth_client_id:
+        description:
+          - The client id of the OAuth app that issued O(organizations[].oauth_refresh_token), as
+            O(contentstack.personalize.personalize_project#module:oauth_client_id) of the modules.
+        type: str
+      oauth_client_secret:
+        description:
+          - The OAuth app's client secret, as O(contentstack.personalize.personalize_project#module:oauth_client_secret)
+            of the modules.
+        type: str
+      oauth_redirect_uri:
+        description:
+          - The OAuth app's redirect URI, as O(contentstack.personalize.personalize_project#module:oauth_redirect_uri)
+            of the modules.
+        type: str
+      oauth_token_url:
+        description:
+          - The OAuth token endpoint, as O(contentstack.personalize.personalize_project#module:oauth_token_url)
+            of the modules.
+        type: str
       validate_certs:
         description: As O(contentstack.personalize.personalize_project#module:validate_certs) of the modules.
         type: bool
