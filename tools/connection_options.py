@@ -163,8 +163,8 @@ def role_options(options, side, indent=10):
         out += [pad + "%s:" % option.name, pad + "  description:"]
         out += item_lines([role_summary(option, side)], indent + 4)
         out.append(pad + "  type: %s" % option.type)
-        if option.no_log:
-            out.append(pad + "  no_log: true")
+        if option.no_log_said:
+            out.append(pad + "  no_log: %s" % value(option.no_log))
         if option.default is not None:
             out.append(pad + "  default: %s" % value(option.default))
         for key, setting in sorted(ROLE_SIDES[side].get(option.name, {}).items()):

@@ -48,9 +48,9 @@ options:
       - The organizations whose projects to list, each a mapping of connection options named as the
         modules' (see the module R(connection options,ansible_collections.contentstack.personalize.personalize_project_module)).
       - An option left out of an entry comes from its C(CONTENTSTACK_*) environment variable, as for
-        the modules, except that the environment does not complete a pair the entry gives one half of
-        (O(organizations[].region) and O(organizations[].api_url), O(organizations[].authtoken) and
-        O(organizations[].oauth_token)).
+        the modules, except that the environment does not complete a pair the entry gives one side of
+        (O(organizations[].region) and O(organizations[].api_url); O(organizations[].authtoken) and the
+        C(oauth_*) options, such as O(organizations[].oauth_token) or O(organizations[].oauth_refresh_token)).
       - An organization that cannot be read (a refused token, a wrong URL, a server error after the
         retries) fails the inventory with a message that names it when O(strict=true); when
         O(strict=false) its projects are left out with a warning naming it, and the others are listed
@@ -79,6 +79,31 @@ options:
         type: str
       oauth_token:
         description: An OAuth access token, as O(contentstack.personalize.personalize_project#module:oauth_token) of the modules.
+        type: str
+      oauth_refresh_token:
+        description:
+          - An OAuth refresh token (with O(organizations[].oauth_client_id)), from which an access token is
+            refreshed, as O(contentstack.personalize.personalize_project#module:oauth_refresh_token) of the modules.
+        type: str
+      oauth_client_id:
+        description:
+          - The client id of the OAuth app that issued O(organizations[].oauth_refresh_token), as
+            O(contentstack.personalize.personalize_project#module:oauth_client_id) of the modules.
+        type: str
+      oauth_client_secret:
+        description:
+          - The OAuth app's client secret, as O(contentstack.personalize.personalize_project#module:oauth_client_secret)
+            of the modules.
+        type: str
+      oauth_redirect_uri:
+        description:
+          - The OAuth app's redirect URI, as O(contentstack.personalize.personalize_project#module:oauth_redirect_uri)
+            of the modules.
+        type: str
+      oauth_token_url:
+        description:
+          - The OAuth token endpoint, as O(contentstack.personalize.personalize_project#module:oauth_token_url)
+            of the modules.
         type: str
       validate_certs:
         description: As O(contentstack.personalize.personalize_project#module:validate_certs) of the modules.

@@ -96,10 +96,12 @@ notes:
     as not given, so the C(personalize_*) variable or the environment variable applies.
   - The C(personalize_*) variables are templated as the lookup's own arguments are, so
     C(personalize_authtoken) may hold C("{{ vault_source_token }}") (a vault-encrypted variable included).
-  - Of O(region) and O(api_url), and of O(authtoken) and O(oauth_token), the one given most directly wins
-    and the other is not read at all, a keyword option over the C(personalize_*) variables, a variable over
-    the environment. An O(oauth_token) given to the lookup uses that token whatever C(personalize_authtoken)
-    or E(CONTENTSTACK_AUTHTOKEN) hold.
+  - Of O(region) and O(api_url), and of O(authtoken) and OAuth (O(oauth_token), O(oauth_refresh_token) and
+    the other C(oauth_*) options), the side given most directly wins and the other is not read at all, a
+    keyword option over the C(personalize_*) variables, a variable over the environment. An O(oauth_token)
+    or O(oauth_refresh_token) given to the lookup uses OAuth whatever C(personalize_authtoken) or
+    E(CONTENTSTACK_AUTHTOKEN) hold (the rest of the refresh, such as O(oauth_client_id), may still come from
+    its variable), and an O(authtoken) given to it reads no C(oauth_*) variable.
   - Errors (bad options, an unknown term, an API error, an invalid O(query)) fail the task with a
     message that names the cause and never contains a token; with O(projects) and
     O(on_error=return), a project's read error is returned as data instead.
@@ -211,14 +213,15 @@ def _given(value):
 
 def _pairs_decided(direct, found):
     """``direct`` with, for each pair of options that say one thing two ways (options.PAIRS: region or
-    api_url, authtoken or oauth_token), the option of the pair given less directly set to '' (not given,
-    and no environment variable fills it): a keyword wins over the personalize_* variables, a variable
-    over the environment. Both given at one level stay, for the client to refuse."""
+    api_url, authtoken or the oauth_* options), the options of the side given less directly set to ''
+    (not given, and no environment variable fills them): a keyword wins over the personalize_* variables,
+    a variable over the environment. Both sides given at one level stay, for the client to refuse."""
     out = dict(direct)
     for pair in PAIRS:
-        for given in ([n for n in pair if _given(direct.get(n))], [n for n in pair if _given(found.get(VARIABLES[n]))]):
-            if given:
-                out.update((name, "") for name in pair if name not in given and name not in direct)
+        for level in (direct.get, lambda name: found.get(VARIABLES[name])):
+            sides = [side for side in pair if any(_given(level(name)) for name in side)]
+            if sides:
+                out.update((name, "") for side in pair if side not in sides for name in side if name not in direct)
                 break
     return out
 

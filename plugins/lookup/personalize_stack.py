@@ -88,7 +88,7 @@ _list:
       C(branch), C(project) (C(uid), C(found), C(connected_stack_api_key)), C(locales), C(content_types),
       C(groups) (C(uid), C(name), C(experience_uid), C(content_types)), C(entries) (content type to entry
       uids), C(entry_variants) (C(content_type), C(entry), C(locale), C(variant), C(fields), C(change_set))
-      and C(api_calls).
+      and C(api_calls) (C(calls), C(retries), C(throttled), C(cma_calls) and C(refreshes), the OAuth refreshes).
     - For V(wait), one mapping with C(pending) (None, or the message naming the experiences still without
       their group or CMS variants when the time was up) and C(api_calls).
   type: list
@@ -99,6 +99,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import CALL_COUNTS
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import client_from_module_params, connection_argspec
 from ansible_collections.contentstack.personalize.plugins.module_utils.stack import (
@@ -111,7 +112,6 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.validate 
 
 display = Display()
 READ_KEYS = ("label", "content_types", "entries", "locales", "entry_variants")
-CALL_COUNTS = ("calls", "cma_calls", "retries", "throttled")
 
 
 def _connection(side):

@@ -274,6 +274,13 @@ def _check_header_value(name, value):
     return value
 
 
+# The keys of ``PersonalizeClient.stats``: ``STATS_FROM_START`` are there from the start; ``cma_calls``
+# once a CMA call was sent, ``refreshes`` once the OAuth token was refreshed. Whatever sums or copies
+# a client's stats (the lookups' and modules' ``api_calls``, the copy report) takes its keys from here.
+STATS_FROM_START = ("calls", "retries", "throttled")
+CALL_COUNTS = STATS_FROM_START + ("cma_calls", "refreshes")
+
+
 class PersonalizeClient:
     """Client for the Contentstack Personalize Management API (one per connection).
 

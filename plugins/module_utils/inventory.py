@@ -26,12 +26,11 @@ import re
 from ansible_collections.contentstack.personalize.plugins.module_utils.client import (
     REGION_ALIASES, REGIONS, resolve_base_url)
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError, PersonalizeInputError
-from ansible_collections.contentstack.personalize.plugins.module_utils.options import BY_NAME, CLIENT_OPTIONS, PAIRS
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import BY_NAME, CLIENT_OPTIONS, other_side
 from ansible_collections.contentstack.personalize.plugins.module_utils.validate import boolean, known_fields
 
 # The connection options an organization entry takes: all of the client's but the project.
 ENTRY_OPTIONS = tuple(name for name in CLIENT_OPTIONS if name != "project_uid")
-# Options given in pairs (options.PAIRS): the environment fills a pair only when the entry gives neither.
 BOOLEANS = ("validate_certs", "allow_http")
 
 HOST_VARS = ("personalize_project_uid", "personalize_project_name", "personalize_organization_uid",
@@ -47,10 +46,9 @@ def entry_label(entry, pos):
 
 
 def _paired(name, entry):
-    for pair in PAIRS:
-        if name in pair:
-            return any(entry.get(other) not in (None, "") for other in pair)
-    return False
+    """Whether the entry gives an option of the other side of ``name``'s pair (options.PAIRS): the
+    environment then does not fill ``name`` (an entry's oauth_refresh_token, no CONTENTSTACK_AUTHTOKEN)."""
+    return any(entry.get(other) not in (None, "") for other in other_side(name))
 
 
 def entry_connection(entry, pos, environ):

@@ -26,9 +26,9 @@ __metaclass__ = type
 import hashlib
 import json
 import os
-import tempfile
 import time
 
+from ansible_collections.contentstack.personalize.plugins.module_utils.local_files import write_atomically
 from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import (
     safe_directory,
     default_directory,
@@ -38,18 +38,10 @@ MAX_AGE = 24 * 3600.0
 
 
 def write_private_json(path, data, prefix):
-    """Replace ``path`` with ``data`` as JSON, atomically (a 0600 temporary file beside it, then a
-    rename); False when it cannot. Also the OAuth token store's (oauth.py)."""
+    """Replace ``path`` with ``data`` as JSON, mode 0600, atomically (``local_files.write_atomically``);
+    False when it cannot. Also the OAuth token store's (oauth.py)."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=prefix, dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "w") as handle:
-                json.dump(data, handle, separators=(",", ":"))
-            os.chmod(tmp, 0o600)
-            os.rename(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomically(path, json.dumps(data, separators=(",", ":")), 0o600, prefix=prefix)
     except OSError:
         return False
     return True

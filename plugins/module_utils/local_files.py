@@ -7,6 +7,8 @@ personalize_report), as ``ansible.builtin.file`` and ``ansible.builtin.copy`` wo
 A folder is made with its missing parents, each with the folder's mode; a file is compared byte for
 byte and by mode, and written only when one of them differs, atomically: a temporary file in the same
 folder, then a rename, so a killed run leaves the old file or the new one, never half of one.
+``write_atomically`` is that one write, for the other files the collection keeps (the listing cache,
+the OAuth token store, the copy lock).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -64,21 +66,32 @@ def file_change(path, text, mode, absent=False):
             "write": before != text, "chmod": before == text}
 
 
+def write_atomically(path, data, mode, prefix=None):
+    """Replace ``path`` with ``data`` (bytes, or text written as UTF-8) with mode ``mode``: a temporary
+    file in ``path``'s folder (``prefix``, default ``.<name>.``), then ``os.replace``, so a killed run
+    leaves the old file or the new one, never half of one. No fsync: a crash of the machine itself may
+    lose the new file. An OSError is raised, and the temporary file removed."""
+    if not isinstance(data, bytes):
+        data = data.encode("utf-8")
+    folder = os.path.dirname(path) or "."
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=prefix or "." + os.path.basename(path) + ".")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def apply_change(change, mode):
     """Carry out one ``file_change``."""
     if not change["write"]:
         os.chmod(change["path"], mode)
         return
-    handle, tmp = tempfile.mkstemp(dir=os.path.dirname(change["path"]), prefix="." + change["name"] + ".")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(change["after"].encode("utf-8"))
-        os.chmod(tmp, mode)
-        os.replace(tmp, change["path"])
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomically(change["path"], change["after"], mode)
 
 
 def plan_folder(folder, texts, folder_mode, file_mode, fix_folder_mode=True):

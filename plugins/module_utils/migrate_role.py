@@ -29,7 +29,7 @@ import time
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.contentstack.personalize.plugins.module_utils.client import resolve_base_url
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import STATS_FROM_START, resolve_base_url
 from ansible_collections.contentstack.personalize.plugins.module_utils.compare import compare_items
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_stack import check_lines
@@ -42,7 +42,7 @@ LOAD_KINDS = ("attributes", "events", "audiences", "experiences", "versions")
 PRUNE_KINDS = ("experiences", "audiences", "attributes", "events")
 VERSION_CHANGES = ("created", "updated", "activated", "paused", "resumed", "deleted")
 RESULT_PREFIX = "_migrate_result_"
-NO_CALLS = {"calls": 0, "retries": 0, "throttled": 0}
+NO_CALLS = dict.fromkeys(STATS_FROM_START, 0)
 ROLE_PREFIX = "migrate_"
 # Read by playbooks/migrate.yml (its hosts line), not by the role.
 PLAYBOOK_VARS = ("migrate_hosts",)

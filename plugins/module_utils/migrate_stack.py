@@ -13,7 +13,7 @@ experiences carry ``_cms``: the group and the CMS variant uid of each variant sh
      "groups": [{uid, name, experience_uid, content_types: [uid, ...]}],   # the linked ones
      "entries": {content type uid: [entry uid, ...]},                      # the content types read
      "entry_variants": [{content_type, entry, locale, variant, fields, change_set}],
-     "api_calls": {calls, retries, throttled}}
+     "api_calls": {calls, retries, throttled, cma_calls, refreshes}}      # client.CALL_COUNTS
 
 Output: the links per destination experience and the entry variants, both in the modules' form
 (experience and variant by name, never a CMS uid), what each would change, the errors of the
@@ -26,6 +26,7 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.contentstack.personalize.plugins.module_utils.client import CALL_COUNTS
 from ansible_collections.contentstack.personalize.plugins.module_utils.stack import cms_of, cms_ready, entry_variant_changed
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import live_and_draft
 
@@ -358,7 +359,7 @@ def compare(stack_plan, dst_raw, dst_stack):
 
 
 def _summed(calls):
-    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in ("calls", "cma_calls", "retries", "throttled"))
+    return dict((key, sum(int((c or {}).get(key) or 0) for c in calls)) for key in CALL_COUNTS)
 
 
 def report(stack_plan, links_result=None, variants_result=None, calls=None, check_mode=False):

@@ -34,14 +34,17 @@ class Option(object):
     """One connection option. ``connection=False`` marks an option that does not say where or as
     whom a call goes (``listing_cache``): it is not given to the client, has no variable, and is not
     an input of the migrate role, which sets it itself. ``extra`` names the set of an option that only
-    the modules asking for that set take (``"stack"``); None: every module takes it."""
+    the modules asking for that set take (``"stack"``); None: every module takes it. ``no_log``: True
+    for a secret; False said explicitly for a name that looks like one to validate-modules
+    (no-log-needed: ``token``, ``key``, ...) but is not, so that the spec says so; None: not said."""
 
-    def __init__(self, name, kind, description, default=None, no_log=False, env=None, connection=True, extra=None):
+    def __init__(self, name, kind, description, default=None, no_log=None, env=None, connection=True, extra=None):
         self.name = name
         self.type = kind
         self.description = tuple(description)
         self.default = default
-        self.no_log = no_log
+        self.no_log = bool(no_log)
+        self.no_log_said = no_log is not None
         self.env = env
         self.connection = connection
         self.extra = extra
@@ -60,8 +63,7 @@ class Option(object):
         spec = {"type": self.type}
         if self.default is not None:
             spec["default"] = self.default
-        if self.no_log or self.name.endswith("_key"):
-            # A name that looks like a secret says so either way (validate-modules' no-log-needed).
+        if self.no_log_said:
             spec["no_log"] = self.no_log
         if self.env:
             spec["fallback"] = (env_fallback, [self.env])
@@ -122,7 +124,7 @@ OPTIONS = (
         "The redirect URI of the OAuth app, sent with each refresh when given; used only with"
         " O(oauth_refresh_token).",
     )),
-    Option("oauth_token_url", "str", no_log=True, env="CONTENTSTACK_OAUTH_TOKEN_URL", description=(
+    Option("oauth_token_url", "str", no_log=False, env="CONTENTSTACK_OAUTH_TOKEN_URL", description=(
         "The OAuth token endpoint that refreshes O(oauth_refresh_token); by default the region's,"
         " C(https://<prefix>developerhub-api.contentstack.com/token) (no prefix for V(aws-na), V(eu-) for"
         " V(aws-eu), V(au-) for V(aws-au), V(azure-na-), V(azure-eu-), V(gcp-na-), V(gcp-eu-)).",
@@ -149,7 +151,7 @@ OPTIONS = (
         "Allow a plain C(http) O(api_url) to a host that is not loopback. Tokens then travel unencrypted;"
         " meant for test networks only.",
     )),
-    Option("stack_api_key", "str", env="CONTENTSTACK_STACK_API_KEY", extra="stack", description=(
+    Option("stack_api_key", "str", no_log=False, env="CONTENTSTACK_STACK_API_KEY", extra="stack", description=(
         "The API key of the Contentstack stack connected to the project, sent as the C(api_key) header of the"
         " Content Management API calls (variant groups, content types, entries and their variants).",
         "Only the modules and the role that manage the stack side take it.",
@@ -185,9 +187,22 @@ OPTIONS = (
 
 BY_NAME = dict((option.name, option) for option in OPTIONS)
 
-# Options that say one thing two ways (where calls go; as whom): where one of a pair is given, the other is
-# taken from nothing less direct (a lookup's keyword over the variables, an entry over the environment).
-PAIRS = (("region", "api_url"), ("authtoken", "oauth_token"))
+# Options that say one thing two ways (where calls go; as whom), each pair as its two sides: where an option
+# of one side is given, the other side is taken from nothing less direct (a lookup's keyword over the
+# variables, an entry over the environment); the rest of the given side may still come from there. The
+# OAuth side is every oauth_* option: an access token, or a refresh token with its app's settings.
+OAUTH_OPTIONS = tuple(option.name for option in OPTIONS if option.name.startswith("oauth_"))
+PAIRS = ((("region",), ("api_url",)), (("authtoken",), OAUTH_OPTIONS))
+
+
+def other_side(name):
+    """The options of the other side of ``name``'s pair (PAIRS); () for an option in no pair."""
+    for pair in PAIRS:
+        for side, other in (pair, pair[::-1]):
+            if name in side:
+                return other
+    return ()
+
 
 EXTRAS = ("stack",)
 

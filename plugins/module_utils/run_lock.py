@@ -30,6 +30,7 @@ import socket
 import time
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.module_utils.local_files import write_atomically
 from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import default_directory, safe_directory
 
 # The options of personalize_lock besides the connection options (its module file and action plugin).
@@ -91,11 +92,7 @@ def _read(path):
 
 
 def _write(path, holder):
-    tmp = "%s.%d.tmp" % (path, os.getpid())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(holder, handle)
-    os.rename(tmp, path)
+    write_atomically(path, json.dumps(holder), 0o600)
 
 
 def _same_owner(holder, me):

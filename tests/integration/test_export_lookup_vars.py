@@ -1,6 +1,6 @@
 """The export lookup's personalize_* variables, through real ansible-playbook runs: templated as the
 lookup's own arguments are (a variable that refers to another, a vault-encrypted one), and a keyword
-option that wins over the variables and the environment of its pair (authtoken or oauth_token,
+option that wins over the variables and the environment of its pair (authtoken or the OAuth options,
 region or api_url). Which project was read, and with which success, comes from the emulator's log."""
 
 import os
@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from conftest import DEST, SOURCE
+from emulator.harness import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN
 
 LOOKUP = "contentstack.personalize.personalize_export"
 KEYS = "{{ query('%s', 'attributes', query='[].key') }}" % LOOKUP
@@ -106,3 +107,32 @@ def test_a_keyword_region_wins_over_the_api_url_variable(emulator, ansible_playb
     msg = run.result("region")["msg"]
     assert "gcp-eu" in msg and emulator.url not in msg, msg
     assert emulator.log(since=mark) == []
+
+
+def test_a_keyword_refresh_token_beats_an_authtoken_variable_and_a_keyword_authtoken_the_oauth_ones(
+        emulator, ansible_playbook, tmp_path):
+    # The variables (and the environment) say: the source, with its authtoken. The keywords: the
+    # destination, with a refresh token and its app (not "cannot be used with authtoken").
+    refresh = {"oauth_refresh_token": OAUTH_REFRESH_TOKEN, "oauth_client_id": OAUTH_CLIENT_ID,
+               "oauth_client_secret": OAUTH_CLIENT_SECRET, "oauth_token_url": emulator.url + "/token"}
+    keywords = ", ".join("%s='%s'" % item for item in sorted(dict(refresh, project_uid=DEST["project_uid"]).items()))
+    env = {"TMPDIR": str(tmp_path / "private"), "CONTENTSTACK_AUTHTOKEN": SOURCE["authtoken"]}
+    (tmp_path / "private").mkdir()
+    mark = emulator.mark()
+    run = ansible_playbook(play([("dest", "{{ query('%s', 'experiences', %s) }}" % (LOOKUP, keywords))],
+                                source_vars(emulator, personalize_authtoken=SOURCE["authtoken"])), env=env)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.result("dest")["ansible_facts"]["value"] == []
+    assert reads_of(emulator, mark, DEST["project_uid"]) == [("/experiences", 200)]
+    assert [e["status"] for e in emulator.token_calls(since=mark)] == [200]
+    # The other way round: the variables give the destination's refresh token and app, the keywords the
+    # source's authtoken; the authtoken is used and no refresh is asked for.
+    variables = source_vars(emulator, **dict(("personalize_" + k, v) for k, v in refresh.items()))
+    mark = emulator.mark()
+    run = ansible_playbook(play([("source", "{{ query('%s', 'attributes', query='[].key', authtoken='%s') }}" % (
+        LOOKUP, SOURCE["authtoken"]))], variables), env=env)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert len(run.result("source")["ansible_facts"]["value"]) == 10
+    assert reads_of(emulator, mark, SOURCE["project_uid"]) == [("/attributes", 200)]
+    assert emulator.token_calls(since=mark) == []
+    assert OAUTH_REFRESH_TOKEN not in run.stdout + run.stderr and OAUTH_CLIENT_SECRET not in run.stdout + run.stderr

@@ -2,7 +2,8 @@
 
 - every option whose name says it holds a secret (token, password, secret) is ``no_log``, in the
   connection argspec, every module's argspec (suboptions included) and the copy role's
-  meta/argument_specs.yml;
+  meta/argument_specs.yml; a name ending in ``_url`` (``oauth_token_url``) is an address, not a
+  secret: it says ``no_log: false``, so that an error shows it;
 - ``validate_certs`` is true by default everywhere a user can set it;
 - a plain-http ``api_url`` to a non-loopback host is refused unless ``allow_http`` is set, and
   ``allow_http`` is false by default.
@@ -26,6 +27,12 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROLE_SPECS = ROOT / "roles" / "migrate" / "meta" / "argument_specs.yml"
 SECRET_WORDS = ("token", "password", "secret")
+
+
+def is_secret(leaf):
+    """Whether an option's own name says it holds a secret: a secret word, and not an address."""
+    leaf = leaf.lower()
+    return any(word in leaf for word in SECRET_WORDS) and not leaf.endswith("_url")
 
 
 def walk(argspec, path=""):
@@ -58,7 +65,7 @@ def test_every_secret_option_is_no_log():
     secrets, problems = [], []
     for where, argspec in all_argspecs():
         for name, spec in walk(argspec):
-            if any(word in name.rsplit(".", 1)[-1].lower() for word in SECRET_WORDS):
+            if is_secret(name.rsplit(".", 1)[-1]):
                 secrets.append("%s: %s" % (where, name))
                 if spec.get("no_log") is not True:
                     problems.append("%s: %s is not no_log" % (where, name))
@@ -75,9 +82,22 @@ def test_options_that_are_not_secret_are_not_hidden():
     # no_log on a non-secret would hide useful output (and Ansible warns for names like "key").
     for where, argspec in all_argspecs():
         for name, spec in walk(argspec):
-            leaf = name.rsplit(".", 1)[-1].lower()
-            if spec.get("no_log") and not any(word in leaf for word in SECRET_WORDS):
+            if spec.get("no_log") and not is_secret(name.rsplit(".", 1)[-1]):
                 pytest.fail("%s: %s is no_log but holds no secret" % (where, name))
+
+
+def test_a_url_is_not_a_secret_and_says_so():
+    # validate-modules asks a name with "token" or "key" to state no_log: these say false.
+    found = []
+    for where, argspec in all_argspecs():
+        for name, spec in walk(argspec):
+            leaf = name.rsplit(".", 1)[-1]
+            if leaf in ("oauth_token_url", "stack_api_key"):
+                found.append("%s: %s" % (where, name))
+                assert spec.get("no_log", "unsaid") is False, (where, name)
+    assert "connection: oauth_token_url" in found and "personalize_entry_variant: stack_api_key" in found
+    assert "role migrate (main): migrate_destination.oauth_token_url" in found
+    assert not is_secret("oauth_token_url") and is_secret("oauth_refresh_token")
 
 
 def test_validate_certs_is_true_by_default_everywhere():

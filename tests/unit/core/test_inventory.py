@@ -2,7 +2,9 @@
 region of a connection, name patterns, host names, variables and groups, the cache check."""
 
 import pytest
+import yaml
 
+from ansible_collections.contentstack.personalize.plugins.inventory.projects import DOCUMENTATION
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError, PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.inventory import (
     ENTRY_OPTIONS,
@@ -130,3 +132,8 @@ def test_the_cache_is_used_only_for_the_same_organizations():
     assert not same_organizations(cached, [conns[0], dict(conns[1], api_url="http://127.0.0.1:2")])
     assert not same_organizations({"not": "a list"}, conns)
     assert not same_organizations(cached, [conns[0], dict(conns[1], region="mars", api_url=None)])
+
+
+def test_the_plugin_documents_every_option_an_entry_takes():
+    documented = yaml.safe_load(DOCUMENTATION)["options"]["organizations"]["suboptions"]
+    assert sorted(documented) == sorted(ENTRY_OPTIONS)

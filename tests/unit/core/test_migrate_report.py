@@ -68,7 +68,7 @@ def test_the_stack_phase_is_a_section_of_its_own_making():
     assert section["report"] == got["report"] and section["calls"] == reads
     # the section's CMA calls are the reads and the modules' calls; the report adds only the reads (the
     # modules' results are among the write tasks' results)
-    assert got["report"]["cma_calls"]["destination"] == {"calls": 8, "cma_calls": 8, "retries": 1, "throttled": 0}
+    assert got["report"]["cma_calls"]["destination"] == {"calls": 8, "cma_calls": 8, "retries": 1, "throttled": 0, "refreshes": 0}
     assert section["line"] == ("stack: 2 variant groups linked; entry variants: 2 created, 0 updated, 1 unchanged, 0 skipped; "
                                "stack phase calls: destination 8, source 3")
     results = dict(RESULTS, _migrate_result_variant_groups=links, _migrate_result_entry_variants=variants)

@@ -226,7 +226,7 @@ def test_report_counts_from_results_or_the_plan():
     section = ms.report(plan, calls={"source": [{"calls": 4}], "destination": [{"calls": 2}, {"calls": 3, "retries": 1}]},
                         check_mode=True)
     assert section["groups_linked"] == 2 and section["entry_variants"] == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 0}
-    assert section["cma_calls"]["destination"] == {"calls": 5, "cma_calls": 0, "retries": 1, "throttled": 0}
+    assert section["cma_calls"]["destination"] == {"calls": 5, "cma_calls": 0, "retries": 1, "throttled": 0, "refreshes": 0}
     section = ms.report(plan, {"results": [{"changed": True}, {"changed": False}]},
                         {"summary": {"created": 2, "unchanged": 1}})
     assert section["groups_linked"] == 1 and section["entry_variants"]["created"] == 2
