@@ -37,6 +37,16 @@ OAUTH_CLIENT_ID = "csapp-dst-4e8a1c6b2d"
 OAUTH_CLIENT_SECRET = "cssecret-dst-7b3f9e1a5c2d8e40"
 OAUTH_REFRESH_TOKEN = "csrt-dst-1f5b9d3e7a2c4e6b"
 
+# Every reading of the token endpoint that the emulator plays (README.md "OAuth token endpoint"), as
+# Emulator(**mode) / emu.configure(**mode) arguments: the product is tested against each.
+TOKEN_MODES = [{"token_rotation": rotation, "revoke_old_access": revoke}
+               for rotation in ("rotate", "keep", "omit") for revoke in (True, False)]
+
+
+def token_mode_id(mode):
+    """A test id for one of TOKEN_MODES: ``rotate-revoke``, ``keep-old-lives``..."""
+    return "%s-%s" % (mode["token_rotation"], "revoke" if mode["revoke_old_access"] else "old-lives")
+
 
 class EmulatorError(RuntimeError):
     pass
