@@ -316,6 +316,26 @@ def test_two_lost_answers_are_an_error_that_says_the_token_may_be_rotated(tmp_pa
         assert len(c.get("/attributes")) == 8, "under keep the refresh token still works: a retry succeeds"
 
 
+def test_the_client_keeps_to_the_rate_when_401s_count_against_it(tmp_path):
+    """With auth_counts_in_limit the emulator counts a refused (401) request in the rate limit; the
+    client's re-send after the 401 is paced like any attempt, so no 429 comes and no one-second window
+    holds more than the rate, 401s included."""
+    with Emulator(seeds=["empty-dest"], rate_limit=5, token_lifetime=1.5, tmp_path=tmp_path / "emu", auth_counts_in_limit=True,
+                  limiter={"algorithm": "sliding_window"}) as emu:
+        assert emu._admin("GET", "/_emulator/config")["auth_counts_in_limit"] is True
+        c = client(emu, tmp_path, rate_limit=5)
+        c._oauth.clock = lambda: 0.0  # the client cannot see expiries coming: each one costs a 401
+        for _request in range(20):
+            c.get("/attributes")
+        api = api_calls(emu)
+    refused = [e for e in api if e["status"] == 401]
+    assert len(refused) >= 2 and all(e["arrival"] is not None for e in refused), "the 401s were counted"
+    assert [e for e in api if e["status"] == 429] == [] and c.stats["throttled"] == 0
+    arrivals = sorted(e["arrival"] for e in api)
+    assert max(sum(1 for t in arrivals if a <= t < a + 1.0) for a in arrivals) <= 5
+    assert len([e for e in api if e["status"] == 200]) == 20 and c.stats["refreshes"] == len(refused) + 1
+
+
 def test_a_rerun_with_the_rotated_away_token_succeeds_from_the_stored_pair(short, tmp_path):
     client(short, tmp_path).get("/attributes")
     time.sleep(2.1)

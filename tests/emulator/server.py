@@ -136,6 +136,7 @@ class Emulator:
         self.jitter_ms, self.retry_after_cycle = 0.0, ["seconds", "none"]
         self.jitter_rng = random.Random(1)
         self.set_limiter(json.loads(args.limiter) if args.limiter else {})
+        self.auth_counts_in_limit = bool(args.auth_counts_in_limit)
         self.log_lock = threading.Lock()
         self.log_fh = open(args.log, "a", encoding="utf-8") if args.log else None
         self.region = args.region
@@ -172,16 +173,22 @@ class Emulator:
 
     def config_view(self):
         return dict({"rate_limit": self.limiter.rate, "faults": dict(self.faults), "limiter": self.limiter_view(),
-                     "limits": dict(self.store.limits), "region": self.region},
+                     "limits": dict(self.store.limits), "region": self.region,
+                     "auth_counts_in_limit": self.auth_counts_in_limit},
                     **dict(self.oauth.view(), **self.store.cma.config))
 
     def configure(self, body):
         if not isinstance(body, dict):
             raise bad("body", "request body must be a JSON object")
-        unknown = set(body) - {"rate_limit", "faults", "limits", "limiter"} - set(OAUTH_CONFIG) - set(CMA_CONFIG)
+        unknown = set(body) - {"rate_limit", "faults", "limits", "limiter", "auth_counts_in_limit"} - set(OAUTH_CONFIG) - set(
+            CMA_CONFIG)
         if unknown:
-            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, limiter, %s, %s)"
-                      % (", ".join(OAUTH_CONFIG), ", ".join(CMA_CONFIG)))
+            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, limiter, auth_counts_in_limit, "
+                      "%s, %s)" % (", ".join(OAUTH_CONFIG), ", ".join(CMA_CONFIG)))
+        if "auth_counts_in_limit" in body:
+            if not isinstance(body["auth_counts_in_limit"], bool):
+                raise bad("auth_counts_in_limit", "auth_counts_in_limit must be true or false")
+            self.auth_counts_in_limit = body["auth_counts_in_limit"]
         for key, setter in OAUTH_CONFIG.items():
             if key in body:
                 try:
@@ -282,15 +289,31 @@ class Emulator:
                 self.burst_left -= 1
         if burst:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(1), "burst_429"
+        answer = self.limit(org, limiter, entry)
+        if answer is not None:
+            return answer
+        for code in (500, 502, 503):
+            if self.draw("error_%d" % code):
+                return code, {"message": REASONS[code]}, {}, str(code)
+        return None
+
+    def limit(self, org, limiter, entry=None):
+        """The rate limiter alone: a 429 to send now, or None (the request is counted)."""
         wait, arrival = limiter.take_at(org or "-")
         if entry is not None:
             entry["arrival"] = arrival
         if wait is not None:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(wait), None
-        for code in (500, 502, 503):
-            if self.draw("error_%d" % code):
-                return code, {"message": REASONS[code]}, {}, str(code)
         return None
+
+    def refused_in_limit(self, headers, entry):
+        """With ``auth_counts_in_limit``, a request whose token is refused counts against its organization's
+        budget (the project's, else the ``organization_uid`` header's) before its 401: a 429 when that is
+        spent, else None (then the 401)."""
+        if not self.auth_counts_in_limit:
+            return None
+        org = self.store.project_org(headers.get("x-project-uid") or "") or headers.get("organization_uid")
+        return self.limit(org, self.limiter, entry)
 
     def latency(self):
         if self.draw("latency"):
@@ -336,6 +359,9 @@ class Emulator:
         handler, params, scope = match_route(method, path)
         tok = self.store.request_token(headers, entry)
         if tok is None:
+            answer = self.refused_in_limit(headers, entry)
+            if answer is not None:
+                return answer
             raise ApiError(401, self.store.refusal(headers))
         if len(raw) > MAX_BODY:
             # The API's gateway refuses large bodies with 413 before any validation.
@@ -528,6 +554,8 @@ def main(argv=None):
                     "keep (it stays valid and the answer repeats it), omit (it stays valid, the answer has none)")
     ap.add_argument("--revoke-old-access", choices=("true", "false"), default="true",
                     help="whether a refresh revokes the access token the refresh token spent had issued (default true)")
+    ap.add_argument("--auth-counts-in-limit", action="store_true",
+                    help="a request refused 401 (a bad or expired token) counts against the rate limit too")
     ap.add_argument("--cms-delay", type=float, help="seconds before Personalize creates an experience's CMS variants")
     ap.add_argument("--cma", help="JSON of CMA options: cma_page_size, cma_max_limit, cma_group_put, ...")
     ap.add_argument("--exit-with-parent", action="store_true",
