@@ -110,7 +110,8 @@ def test_the_token_endpoint_plays_each_mode(moded):
     rotate, revoke = moded.mode["token_rotation"] == "rotate", moded.mode["revoke_old_access"]
     status, first = refresh(moded, OAUTH_REFRESH_TOKEN)
     assert status == 200
-    assert {"rotate": first.get("refresh_token") not in (None, OAUTH_REFRESH_TOKEN), "keep": first.get("refresh_token") == OAUTH_REFRESH_TOKEN,
+    answered = first.get("refresh_token")
+    assert {"rotate": answered not in (None, OAUTH_REFRESH_TOKEN), "keep": answered == OAUTH_REFRESH_TOKEN,
             "omit": "refresh_token" not in first}[moded.mode["token_rotation"]], sorted(first)
     again = refresh(moded, OAUTH_REFRESH_TOKEN)
     assert again[0] == (400 if rotate else 200), "the refresh token spent dies only under rotate"

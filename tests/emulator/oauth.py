@@ -16,9 +16,10 @@ spent, so the emulator plays each reading (README.md "OAuth token endpoint"):
 * ``revoke_old_access``: true (the default: the access token that the refresh token spent had
   issued last dies with the refresh) or false (it lives until it expires).
 
-An access token, once expired or revoked, gets a 401 whose ``error_message`` is ``EXPIRED_MESSAGE``. Refusals are OAuth's: 400 ``invalid_grant`` (an
-unknown, dead or foreign refresh token, a wrong redirect_uri), 401 ``invalid_client`` (an unknown app,
-a wrong secret), 400 ``unsupported_grant_type`` / ``invalid_request``.
+An access token, once expired or revoked, gets a 401 whose ``error_message`` is ``EXPIRED_MESSAGE``.
+Refusals are OAuth's: 400 ``invalid_grant`` (an unknown, dead or foreign refresh token, a wrong
+redirect_uri), 401 ``invalid_client`` (an unknown app, a wrong secret), 400 ``unsupported_grant_type`` /
+``invalid_request``.
 
 The request log names tokens by an id (``refresh-1``, ``access-1``; a seed's refresh token by its
 ``id`` or ``seed-<n>``), never by their value: a token call logs ``refresh`` (the id spent),
