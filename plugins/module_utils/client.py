@@ -12,7 +12,8 @@ Decisions (see docs/architecture.md and the API reference's "Decisions for this 
 * Auth is exactly one of ``authtoken`` (header ``authtoken``) or an OAuth access token
   (header ``authorization: Bearer ...``): ``oauth_token``, or ``oauth_refresh_token`` and
   ``oauth_client_id``, whose access token ``oauth.TokenSource`` refreshes (before it expires, and
-  once on a 401 that says it is invalid or expired, which is a refusal: any method is re-sent).
+  once on a 401 that says it is invalid or expired, which is a refusal: any method is re-sent). The
+  token endpoint's POST has its own retries (``_token_post``): a refresh writes nothing of the user's.
 * ``Content-Type: application/json`` on POST/PUT only; a GET never carries a body.
 * Pacing: ``SharedRateLimiter`` keyed by host + organization (host + a hash of the credential when
   ``organization_uid`` is not given), shared by all processes; adaptive after a 429.
@@ -662,6 +663,8 @@ class PersonalizeClient:
                 lost = "it answered %d" % status
                 self.sleep(self._backoff(attempt))
                 continue
+            if status in _POST_LOST_STATUSES:
+                raise lost_twice(url, "%s, then it answered %d" % (lost, status), status)
             if lost is not None and not 200 <= status < 300:
                 raise refusal(status, body, url, lost)
             return status, body

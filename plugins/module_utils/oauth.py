@@ -108,14 +108,13 @@ def refusal(status, body, token_url, lost=None):
     else:
         message = "the OAuth refresh was refused (%s); check oauth_token_url (or CONTENTSTACK_OAUTH_TOKEN_URL)" % (
             code if isinstance(code, str) and code.isidentifier() else "no OAuth error code")
-        if lost:
-            message = LOST_TWICE % ("%s, then it answered %s" % (lost, status))
     return PersonalizeApiError("POST", token_url, status, message)
 
 
-def lost_twice(token_url, why):
-    """The error for a refresh whose answer was lost, and the answer to sending it again as well."""
-    return PersonalizeApiError("POST", token_url, None, LOST_TWICE % why)
+def lost_twice(token_url, why, status=None):
+    """The error for a refresh whose answer was lost, and the answer to sending it again as well
+    (``status``: the second one's, when it was a 500, 502 or 504)."""
+    return PersonalizeApiError("POST", token_url, status, LOST_TWICE % why)
 
 
 def new_pair(body, refresh_token, now):

@@ -274,6 +274,12 @@ def test_a_500_of_the_token_endpoint_is_sent_again_once(short, tmp_path):
     c.get("/attributes")
     assert [(e["fault"], e["status"]) for e in short.token_calls()] == [("token_500", 500), (None, 200)]
     assert len(c.waits) == 1
+    c = faulted(short, tmp_path / "again", {"token_500": 3})
+    with pytest.raises(PersonalizeApiError) as err:
+        c.get("/attributes")
+    assert err.value.status == 500 and "it answered 500, then it answered 500" in str(err.value)
+    assert "may have been rotated by an answer that was lost" in str(err.value)
+    assert len(short.token_calls()) == 2 + 2, "sent again once, not more"
 
 
 @pytest.mark.parametrize("mode", TOKEN_MODES, ids=token_mode_id)
