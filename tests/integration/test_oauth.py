@@ -4,7 +4,7 @@ client id instead of an access token, against an emulator whose access tokens li
 Judged by the emulator's log, which names every token by an id: every refresh is answered (under
 rotation, the default, spending a refresh token twice would be refused), and after an access token
 died (revoked by a refresh, or expired), at most one request per process (the 401 that told it)
-still carries it. The module play runs against every mode of the token endpoint (``TOKEN_MODES``).
+still carries it. The module play and the lookup run against every mode of the token endpoint (``TOKEN_MODES``).
 Each test gives its runs a private TMPDIR, where the client keeps the newest token pair."""
 
 import json
@@ -67,6 +67,34 @@ def test_a_module_play_outlives_its_access_token(tmp_path, ansible_playbook, mod
         assert checks["refreshes"] >= 2, "the pause outlived the first token"
         after_pause = run.result("attribute 2")["api_calls"]
         assert after_pause.get("refreshes") == 1, "the task after the pause refreshed its expired token: %s" % after_pause
+        assert OAUTH_REFRESH_TOKEN not in run.stdout + run.stderr and OAUTH_CLIENT_SECRET not in run.stdout
+
+
+LOOKUP = "contentstack.personalize.personalize_export"
+
+
+@pytest.mark.parametrize("mode", TOKEN_MODES, ids=token_mode_id)
+def test_the_lookup_refreshes_for_its_threads(tmp_path, ansible_playbook, mode):
+    """The lookup reading one project twice at once (two threads, a client each, one credential), before
+    and after the access token's lifetime."""
+    with Emulator(seeds=["empty-dest"], rate_limit=0, token_lifetime=LIFETIME, tmp_path=tmp_path / "emu", **mode) as emu:
+        conn = oauth_connection(emu, rate_limit=0)
+        conn.pop("organization_uid")
+        projects = [dict(conn, label="a"), dict(conn, label="b")]
+        read = {"ansible.builtin.set_fact": {"value": "{{ query('%s', 'all', portable=false, projects=%s) }}" % (
+            LOOKUP, json.dumps(projects))}}
+        play = {"name": "oauth lookup", "hosts": "localhost", "gather_facts": False, "connection": "local",
+                "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+                "tasks": [dict(read, name="before"), {"name": "wait past the token's lifetime",
+                                                      "ansible.builtin.pause": {"seconds": LIFETIME + 1}},
+                          dict(read, name="after")]}
+        run = ansible_playbook([play], env={"TMPDIR": str(tmp_path / "private")})
+        assert run.rc == 0, run.stdout[-3000:] + run.stderr[-2000:]
+        for name in ("before", "after"):
+            value = run.result(name)["ansible_facts"]["value"]
+            assert len(value) == 2 and all(len(item["attributes"]) == 8 for item in value), value
+        checks = token_checks(emu, processes=2)
+        assert checks["refreshes"] == 2, "one refresh per token lifetime for both threads: %s" % emu.token_calls()
         assert OAUTH_REFRESH_TOKEN not in run.stdout + run.stderr and OAUTH_CLIENT_SECRET not in run.stdout
 
 
