@@ -12,7 +12,8 @@ Decisions (see docs/architecture.md and the API reference's "Decisions for this 
 * Auth is exactly one of ``authtoken`` (header ``authtoken``) or an OAuth access token
   (header ``authorization: Bearer ...``): ``oauth_token``, or ``oauth_refresh_token`` and
   ``oauth_client_id``, whose access token ``oauth.TokenSource`` refreshes (before it expires, and
-  once on a 401 that says it is invalid or expired, which is a refusal: any method is re-sent).
+  once on a 401 that says it is invalid or expired, which is a refusal: any method is re-sent). The
+  token endpoint's POST has its own retries (``_token_post``): a refresh writes nothing of the user's.
 * ``Content-Type: application/json`` on POST/PUT only; a GET never carries a body.
 * Pacing: ``SharedRateLimiter`` keyed by host + organization (host + a hash of the credential when
   ``organization_uid`` is not given), shared by all processes; adaptive after a 429.
@@ -58,7 +59,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
     PersonalizeResponseLost,
     scalar_text,
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils.oauth import TokenSource, says_expired
+from ansible_collections.contentstack.personalize.plugins.module_utils.oauth import TokenSource, lost_twice, refusal, says_expired
 from ansible_collections.contentstack.personalize.plugins.module_utils.ratelimit import SharedRateLimiter
 
 COLLECTION_VERSION = "0.1.0"
@@ -625,23 +626,55 @@ class PersonalizeClient:
 
     def _token_post(self, url, form):
         """The OAuth token endpoint's POST (the source's transport): ``(status, parsed body)``. Not paced
-        by the API's limiter (another host, and rare); re-sent only when it provably never left."""
-        attempt = 0
+        by the API's limiter (another host, and rare).
+
+        Re-sent with the back-off, up to ``max_retries`` times, when the endpoint provably did not process
+        it: never sent, or answered 429 (its Retry-After honoured) or 503. An answer lost after the
+        endpoint may have processed it (no answer once sent, 500, 502, 504) is re-sent once: a refresh
+        writes nothing of the user's, and the second send either gets a pair (the endpoint kept the
+        refresh token, or never processed the first) or is refused ``invalid_grant`` (the answer lost had
+        rotated it), which ``refusal`` then says in plain words."""
+        attempt, lost = 0, None
         while True:
             attempt += 1
             try:
                 response = self.session.post(url, data=form, headers={"Accept": "application/json", "User-Agent": USER_AGENT},
                                              timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
             except requests.exceptions.RequestException as exc:
-                if self._not_sent(exc) and attempt <= min(self.max_retries, 3):
+                why = self._redact("no answer: %s" % _truncate(exc, 200))
+                if self._not_sent(exc) and attempt <= self.max_retries:
                     self.sleep(self._backoff(attempt))
                     continue
-                raise PersonalizeApiError("POST", url, None, self._redact(
-                    "the OAuth token endpoint gave no answer: %s" % _truncate(exc, 200)))
+                answer_lost = isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)) and not (
+                    isinstance(exc, requests.exceptions.SSLError) or self._not_sent(exc))
+                if answer_lost and lost is None:
+                    lost = why
+                    self.sleep(self._backoff(attempt))
+                    continue
+                if answer_lost:
+                    raise lost_twice(url, "%s, then %s" % (lost, why))
+                raise PersonalizeApiError("POST", url, None, "the OAuth token endpoint gave no answer (%s)%s" % (
+                    why, " (gave up after %d attempts)" % attempt if attempt > 1 else ""))
             try:
-                return response.status_code, self._parse_body(response)
+                status, body = response.status_code, self._parse_body(response)
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
             finally:
                 response.close()
+            if status in _POST_RETRY_STATUSES:
+                if attempt <= self.max_retries:
+                    self.sleep(self._backoff(attempt, retry_after))
+                    continue
+                raise PersonalizeApiError("POST", url, status, "the OAuth token endpoint is busy or unavailable (gave up "
+                                          "after %d attempts)" % attempt)
+            if status in _POST_LOST_STATUSES and lost is None:
+                lost = "it answered %d" % status
+                self.sleep(self._backoff(attempt))
+                continue
+            if status in _POST_LOST_STATUSES:
+                raise lost_twice(url, "%s, then it answered %d" % (lost, status), status)
+            if lost is not None and not 200 <= status < 300:
+                raise refusal(status, body, url, lost)
+            return status, body
 
     def _check_call(self, method, path, body, project_scoped):
         """Refuse a call that cannot be right before sending anything; gives (method, bare path, scoped)."""

@@ -87,10 +87,21 @@ def usable(pair, now):
     return expires_at is None or expires_at - now > early(pair.get("lifetime"))
 
 
-def refusal(status, body, token_url):
-    """The error for a refresh the endpoint refused: names the option to fix, never a secret."""
+LOST_THEN_INVALID_GRANT = ("the OAuth refresh was refused (invalid_grant) when sent again after the answer to the first was"
+                           " lost (%s): the refresh token was most likely rotated by the answer that was lost, and is dead"
+                           " now: set oauth_refresh_token (or CONTENTSTACK_OAUTH_REFRESH_TOKEN) to a new one")
+LOST_TWICE = ("the OAuth token endpoint's answers to a refresh were lost (%s): the refresh token may have been rotated by an"
+              " answer that was lost; if the next run's refresh is refused (invalid_grant), set oauth_refresh_token (or"
+              " CONTENTSTACK_OAUTH_REFRESH_TOKEN) to a new one")
+
+
+def refusal(status, body, token_url, lost=None):
+    """The error for a refresh the endpoint refused: names the option to fix, never a secret. ``lost``: why
+    the answer to an earlier send of this refresh was lost (it may have rotated the refresh token)."""
     code = body.get("error") if isinstance(body, dict) else None
-    if code == "invalid_grant":
+    if code == "invalid_grant" and lost:
+        message = LOST_THEN_INVALID_GRANT % lost
+    elif code == "invalid_grant":
         message = INVALID_GRANT
     elif code == "invalid_client" or status == 401:
         message = INVALID_CLIENT
@@ -98,6 +109,12 @@ def refusal(status, body, token_url):
         message = "the OAuth refresh was refused (%s); check oauth_token_url (or CONTENTSTACK_OAUTH_TOKEN_URL)" % (
             code if isinstance(code, str) and code.isidentifier() else "no OAuth error code")
     return PersonalizeApiError("POST", token_url, status, message)
+
+
+def lost_twice(token_url, why, status=None):
+    """The error for a refresh whose answer was lost, and the answer to sending it again as well
+    (``status``: the second one's, when it was a 500, 502 or 504)."""
+    return PersonalizeApiError("POST", token_url, status, LOST_TWICE % why)
 
 
 def new_pair(body, refresh_token, now):

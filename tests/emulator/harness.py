@@ -37,6 +37,16 @@ OAUTH_CLIENT_ID = "csapp-dst-4e8a1c6b2d"
 OAUTH_CLIENT_SECRET = "cssecret-dst-7b3f9e1a5c2d8e40"
 OAUTH_REFRESH_TOKEN = "csrt-dst-1f5b9d3e7a2c4e6b"
 
+# Every reading of the token endpoint that the emulator plays (README.md "OAuth token endpoint"), as
+# Emulator(**mode) / emu.configure(**mode) arguments: the product is tested against each.
+TOKEN_MODES = [{"token_rotation": rotation, "revoke_old_access": revoke}
+               for rotation in ("rotate", "keep", "omit") for revoke in (True, False)]
+
+
+def token_mode_id(mode):
+    """A test id for one of TOKEN_MODES: ``rotate-revoke``, ``keep-old-lives``..."""
+    return "%s-%s" % (mode["token_rotation"], "revoke" if mode["revoke_old_access"] else "old-lives")
+
 
 class EmulatorError(RuntimeError):
     pass
@@ -47,9 +57,13 @@ class Emulator:
 
     def __init__(self, seeds=("retail", "empty-dest"), rate_limit=0, faults=None, tmp_path=None,
                  limits=None, state_path=None, region="aws-na", log_path=None, port=0,
-                 start_timeout=15.0, cms_delay=None, cma=None, limiter=None, token_lifetime=None):
+                 start_timeout=15.0, cms_delay=None, cma=None, limiter=None, token_lifetime=None,
+                 token_rotation=None, revoke_old_access=None, auth_counts_in_limit=False):
         self.seeds = list(seeds or [])
         self.token_lifetime = token_lifetime  # seconds an access token from POST /token lives (default 3600)
+        self.token_rotation = token_rotation  # "rotate" (default), "keep" or "omit": README.md "OAuth token endpoint"
+        self.revoke_old_access = revoke_old_access  # does a refresh revoke the old access token (default True)
+        self.auth_counts_in_limit = auth_counts_in_limit  # a 401 counts against the rate limit too
         self.cms_delay = cms_delay  # seconds before the CMS variants of new experience variants exist
         self.cma = cma  # other CMA options (cma_page_size, cma_group_put...), see README.md
         self.rate_limit = rate_limit
@@ -117,6 +131,12 @@ class Emulator:
             cmd += ["--cma", json.dumps(self.cma)]
         if self.token_lifetime is not None:
             cmd += ["--token-lifetime", str(self.token_lifetime)]
+        if self.token_rotation is not None:
+            cmd += ["--token-rotation", self.token_rotation]
+        if self.auth_counts_in_limit:
+            cmd += ["--auth-counts-in-limit"]
+        if self.revoke_old_access is not None:
+            cmd += ["--revoke-old-access", "true" if self.revoke_old_access else "false"]
         self._stderr = open(os.path.join(self.tmp, "emulator-stderr-%d.txt" % id(self)), "w+")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._stderr,
                                      stdin=subprocess.DEVNULL)
@@ -204,8 +224,9 @@ class Emulator:
         return self._admin("GET", "/_emulator/health")
 
     def configure(self, rate_limit=None, faults=None, limits=None, limiter=None, **cma):
-        """``cma``: CMA options by name (cms_delay=5, cma_group_put="merge", cma_rate_limit=None...), and
-        ``token_lifetime`` (seconds)."""
+        """``cma``: CMA options by name (cms_delay=5, cma_group_put="merge", cma_rate_limit=None...), the
+        token endpoint's ``token_lifetime`` (seconds), ``token_rotation`` and ``revoke_old_access``, and
+        ``auth_counts_in_limit``."""
         body = dict(cma)
         if limiter is not None:
             body["limiter"] = limiter

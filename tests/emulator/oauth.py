@@ -7,27 +7,36 @@ Standard library only. Seeds declare OAuth apps and initial refresh tokens (READ
 
 A refresh (form-encoded ``grant_type=refresh_token``, ``refresh_token``, ``client_id``, optional
 ``client_secret`` and ``redirect_uri``) answers a new access token (it expires after the configured
-lifetime, ``token_lifetime``) and a new refresh token; the refresh token spent dies, and so does the
-access token it had issued before (rotation). Such an access token, once expired or replaced, gets a
-401 whose ``error_message`` is ``EXPIRED_MESSAGE``. Refusals are OAuth's: 400 ``invalid_grant`` (an
-unknown, dead or foreign refresh token, a wrong redirect_uri), 401 ``invalid_client`` (an unknown app,
-a wrong secret), 400 ``unsupported_grant_type`` / ``invalid_request``.
+lifetime, ``token_lifetime``). The reference does not say what happens to the tokens of the pair
+spent, so the emulator plays each reading (README.md "OAuth token endpoint"):
+
+* ``token_rotation``: ``rotate`` (the default: the answer has a new refresh token, the one spent
+  dies), ``keep`` (the answer repeats the refresh token spent, which stays valid) or ``omit`` (the
+  answer has no ``refresh_token``; the one spent stays valid);
+* ``revoke_old_access``: true (the default: the access token that the refresh token spent had
+  issued last dies with the refresh) or false (it lives until it expires).
+
+An access token, once expired or revoked, gets a 401 whose ``error_message`` is ``EXPIRED_MESSAGE``.
+Refusals are OAuth's: 400 ``invalid_grant`` (an unknown, dead or foreign refresh token, a wrong
+redirect_uri), 401 ``invalid_client`` (an unknown app, a wrong secret), 400 ``unsupported_grant_type`` /
+``invalid_request``.
 
 The request log names tokens by an id (``refresh-1``, ``access-1``; a seed's refresh token by its
 ``id`` or ``seed-<n>``), never by their value: a token call logs ``refresh`` (the id spent),
-``reused`` (true when that refresh token had been spent before), ``issued_access``,
+``reused`` (true when that refresh token had been spent before: an error under ``rotate``, the
+normal case under ``keep`` and ``omit``), ``issued_access``,
 ``issued_refresh`` and ``revoked_access``; an API call with an issued access token logs ``access``
 (its id) and ``access_dead`` (true when it had expired or been replaced).
 """
 
 import json
 import secrets
-import threading
 import time
 from urllib.parse import parse_qs
 
 EXPIRED_MESSAGE = "The provided access token is invalid or expired"
 DEFAULT_LIFETIME = 3600.0
+ROTATIONS = ("rotate", "keep", "omit")
 
 
 def empty():
@@ -47,7 +56,7 @@ def merge_seed(data, seed):
             "organizations": list(rt.get("organizations", [])),
             "scopes": list(rt.get("scopes", ["personalize:read", "personalize:manage"])),
             "user": {"uid": user.get("uid", "blt7a1b2c3d4e5f6c01"), "name": user.get("name", "OAuth User")},
-            "spent_at": None, "access": None}
+            "spent_at": None, "dead": False, "access": None}
 
 
 def dead(tok, now=None):
@@ -68,15 +77,31 @@ def note_auth(tok, entry):
 class OAuth:
     """The token endpoint over a Store's ``data["oauth"]`` (under the store's lock)."""
 
-    def __init__(self, store, lifetime=DEFAULT_LIFETIME):
+    def __init__(self, store, lifetime=DEFAULT_LIFETIME, rotation="rotate", revoke_old_access=True):
         self.store = store
-        self.lifetime = float(lifetime)
-        self.lock = threading.Lock()
+        self.set_lifetime(lifetime)
+        self.set_rotation(rotation)
+        self.set_revoke_old_access(revoke_old_access)
 
     def set_lifetime(self, value):
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
             raise ValueError("token_lifetime must be a number of seconds > 0")
         self.lifetime = float(value)
+
+    def set_rotation(self, value):
+        if value not in ROTATIONS:
+            raise ValueError("token_rotation must be one of %s" % ", ".join(ROTATIONS))
+        self.rotation = value
+
+    def set_revoke_old_access(self, value):
+        if not isinstance(value, bool):
+            raise ValueError("revoke_old_access must be true or false")
+        self.revoke_old_access = value
+
+    def view(self):
+        """The endpoint's settings, for ``GET /_emulator/config``."""
+        return {"token_lifetime": self.lifetime, "token_rotation": self.rotation,
+                "revoke_old_access": self.revoke_old_access}
 
     def request(self, headers, raw, entry):
         """``(status, body)`` of ``POST /token``; fills the log ``entry``."""
@@ -109,31 +134,41 @@ class OAuth:
         if rt is not None:
             entry["refresh"] = rt["id"]
             entry["reused"] = rt["spent_at"] is not None
-        if rt is None or rt["spent_at"] is not None or rt["client_id"] != app["client_id"]:
+        if rt is None or rt.get("dead", rt["spent_at"] is not None) or rt["client_id"] != app["client_id"]:
             return 400, {"error": "invalid_grant", "error_description": "the refresh token is invalid, expired or revoked"}
         if form.get("redirect_uri") and app["redirect_uri"] and form["redirect_uri"] != app["redirect_uri"]:
             return 400, {"error": "invalid_grant", "error_description": "redirect_uri does not match"}
-        return 200, self._issue(oauth, rt, entry)
+        return 200, self._issue(oauth, form["refresh_token"], entry)
 
-    def _issue(self, oauth, rt, entry):
+    def _issue(self, oauth, spent, entry):
+        rt = oauth["refresh"][spent]
         now = time.time()
         rt["spent_at"] = now
         old = self.store.data["tokens"].get(rt["access"] or "")
-        if old is not None and old.get("revoked_at") is None:
+        if self.revoke_old_access and old is not None and old.get("revoked_at") is None:
             old["revoked_at"] = now
             entry["revoked_access"] = old["id"]
         oauth["issued"] += 1
         n = oauth["issued"]
-        access, refresh = "csoa-emu-%s" % secrets.token_hex(12), "csrt-emu-%s" % secrets.token_hex(12)
+        access = "csoa-emu-%s" % secrets.token_hex(12)
         self.store.data["tokens"][access] = {
             "token": access, "kind": "oauth-issued", "id": "access-%d" % n, "organizations": list(rt["organizations"]),
             "scopes": list(rt["scopes"]), "user": dict(rt["user"]), "issued_at": now,
             "expires_at": now + self.lifetime, "revoked_at": None, "refresh": rt["id"]}
-        oauth["refresh"][refresh] = dict(rt, id="refresh-%d" % n, spent_at=None, access=access)
-        entry.update({"issued_access": "access-%d" % n, "issued_refresh": "refresh-%d" % n,
-                      "org": rt["organizations"][0] if rt["organizations"] else None})
+        if self.rotation == "rotate":
+            rt["dead"] = True
+            refresh = "csrt-emu-%s" % secrets.token_hex(12)
+            oauth["refresh"][refresh] = dict(rt, id="refresh-%d" % n, spent_at=None, dead=False, access=access)
+            entry["issued_refresh"] = "refresh-%d" % n
+        else:  # keep, omit: the refresh token spent stays valid and issues the next pair
+            refresh = spent
+            rt["access"] = access
+        entry.update({"issued_access": "access-%d" % n, "org": rt["organizations"][0] if rt["organizations"] else None})
         self.store.persist()
-        return {"access_token": access, "refresh_token": refresh, "token_type": "Bearer",
+        answer = {"access_token": access, "refresh_token": refresh, "token_type": "Bearer",
                 "expires_in": int(self.lifetime) if self.lifetime == int(self.lifetime) else self.lifetime,
                 "organization_uid": rt["organizations"][0] if rt["organizations"] else None,
                 "user_uid": rt["user"]["uid"], "authorization_type": "oauth", "location": "NA"}
+        if self.rotation == "omit":
+            del answer["refresh_token"]
+        return answer

@@ -30,20 +30,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if __package__:
     from .cma import CMA_CONFIG, CmaState, cma_request
     from .limiters import RETRY_AFTER_STYLES, RateLimiter, check_limiter_config
-    from .oauth import DEFAULT_LIFETIME, OAuth
+    from .oauth import DEFAULT_LIFETIME, ROTATIONS, OAuth
     from .state import HEX24, ApiError, Store, bad, geolocation
 else:  # run as a script
     sys.path.insert(0, HERE)
     from cma import CMA_CONFIG, CmaState, cma_request  # noqa: E402
     from limiters import RETRY_AFTER_STYLES, RateLimiter, check_limiter_config  # noqa: E402
-    from oauth import DEFAULT_LIFETIME, OAuth  # noqa: E402
+    from oauth import DEFAULT_LIFETIME, ROTATIONS, OAuth  # noqa: E402
     from state import HEX24, ApiError, Store, bad, geolocation  # noqa: E402
 
 SEEDS_DIR = os.path.join(HERE, "seeds")
 WRITE_METHODS = ("POST", "PUT", "DELETE")
 FAULT_KEYS = {"seed": 1, "error_500": 0.0, "error_502": 0.0, "error_503": 0.0, "reset": 0.0,
-              "latency": 0.0, "latency_seconds": 0.5, "lost_write": 0.0, "burst_429": 0}
-REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+              "latency": 0.0, "latency_seconds": 0.5, "lost_write": 0.0, "burst_429": 0,
+              "token_429": 0, "token_503": 0, "token_500": 0, "token_lost": 0}
+# The token endpoint's faults (counts: the next N calls of POST /token), taken in this order; all but
+# token_lost answer without processing the refresh, token_lost processes it and resets the connection.
+TOKEN_FAULTS = ("token_429", "token_503", "token_500", "token_lost")
+REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 def load_seed(spec):
@@ -108,6 +112,9 @@ def match_route(method, path):
     raise ApiError(404, "Cannot %s %s" % (method, path))
 
 
+# The token endpoint's settings in POST /_emulator/config, and their setters (oauth.OAuth).
+OAUTH_CONFIG = {"token_lifetime": "set_lifetime", "token_rotation": "set_rotation", "revoke_old_access": "set_revoke_old_access"}
+
 # The largest request body the emulator accepts (a larger one is answered 413, as the API's gateway does).
 MAX_BODY = 1024 * 1024
 
@@ -122,13 +129,14 @@ class Emulator:
         if args.limits:
             self.store.set_limits(json.loads(args.limits))
         self.limiter = RateLimiter(args.rate_limit)
-        self.oauth = OAuth(self.store, args.token_lifetime)
+        self.oauth = OAuth(self.store, args.token_lifetime, args.token_rotation, args.revoke_old_access == "true")
         self.fault_lock = threading.Lock()
         self.set_faults(json.loads(args.faults) if args.faults else None)
         self.retry_after_toggle = 0
         self.jitter_ms, self.retry_after_cycle = 0.0, ["seconds", "none"]
         self.jitter_rng = random.Random(1)
         self.set_limiter(json.loads(args.limiter) if args.limiter else {})
+        self.auth_counts_in_limit = bool(args.auth_counts_in_limit)
         self.log_lock = threading.Lock()
         self.log_fh = open(args.log, "a", encoding="utf-8") if args.log else None
         self.region = args.region
@@ -145,6 +153,7 @@ class Emulator:
             self.faults = dict(FAULT_KEYS, **faults)
             self.rng = random.Random(self.faults["seed"])
             self.burst_left = int(self.faults["burst_429"])
+            self.token_faults_left = dict((k, int(self.faults[k])) for k in TOKEN_FAULTS)
 
     def set_limiter(self, body):
         """The ``limiter`` option: algorithm, scope, competing load, arrival jitter, Retry-After mix."""
@@ -165,20 +174,27 @@ class Emulator:
     def config_view(self):
         return dict({"rate_limit": self.limiter.rate, "faults": dict(self.faults), "limiter": self.limiter_view(),
                      "limits": dict(self.store.limits), "region": self.region,
-                     "token_lifetime": self.oauth.lifetime}, **self.store.cma.config)
+                     "auth_counts_in_limit": self.auth_counts_in_limit},
+                    **dict(self.oauth.view(), **self.store.cma.config))
 
     def configure(self, body):
         if not isinstance(body, dict):
             raise bad("body", "request body must be a JSON object")
-        unknown = set(body) - {"rate_limit", "faults", "limits", "limiter", "token_lifetime"} - set(CMA_CONFIG)
+        unknown = set(body) - {"rate_limit", "faults", "limits", "limiter", "auth_counts_in_limit"} - set(OAUTH_CONFIG) - set(
+            CMA_CONFIG)
         if unknown:
-            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, limiter, token_lifetime, %s)"
-                      % ", ".join(CMA_CONFIG))
-        if "token_lifetime" in body:
-            try:
-                self.oauth.set_lifetime(body["token_lifetime"])
-            except ValueError as e:
-                raise bad("token_lifetime", str(e))
+            raise bad(sorted(unknown)[0], "unknown config key (known: rate_limit, faults, limits, limiter, auth_counts_in_limit, "
+                      "%s, %s)" % (", ".join(OAUTH_CONFIG), ", ".join(CMA_CONFIG)))
+        if "auth_counts_in_limit" in body:
+            if not isinstance(body["auth_counts_in_limit"], bool):
+                raise bad("auth_counts_in_limit", "auth_counts_in_limit must be true or false")
+            self.auth_counts_in_limit = body["auth_counts_in_limit"]
+        for key, setter in OAUTH_CONFIG.items():
+            if key in body:
+                try:
+                    getattr(self.oauth, setter)(body[key])
+                except ValueError as e:
+                    raise bad(key, str(e))
         if "limiter" in body:
             self.set_limiter(body["limiter"])
         self.store.cma.configure({k: v for k, v in body.items() if k in CMA_CONFIG})
@@ -241,6 +257,28 @@ class Emulator:
             p = self.faults.get(name) or 0
             return p > 0 and self.rng.random() < p
 
+    def token_fault(self):
+        """The token endpoint's next fault (a TOKEN_FAULTS name), or None."""
+        with self.fault_lock:
+            for name in TOKEN_FAULTS:
+                if self.token_faults_left[name] > 0:
+                    self.token_faults_left[name] -= 1
+                    return name
+        return None
+
+    def token_request(self, headers, raw, entry):
+        """``POST /token`` with its faults: (status, body, extra_headers, fault); status None = drop."""
+        fault = self.token_fault()
+        if fault in ("token_429", "token_503", "token_500"):
+            entry["api"] = "oauth"
+            code = int(fault[len("token_"):])
+            return code, {"message": REASONS[code]}, {"Retry-After": "1"} if code == 429 else {}, fault
+        status, body = self.oauth.request(headers, raw, entry)
+        if fault == "token_lost":
+            entry["answered"] = status  # processed (a refresh spent, a pair issued), then the answer is lost
+            return None, None, {}, fault
+        return status, body, {}, None
+
     # ------------------------------------------------------------------ throttling, faults, body (both APIs)
     def throttle(self, org, limiter, entry=None):
         """The burst fault, the rate limiter and the error faults: an answer to send now, or None."""
@@ -251,15 +289,31 @@ class Emulator:
                 self.burst_left -= 1
         if burst:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(1), "burst_429"
+        answer = self.limit(org, limiter, entry)
+        if answer is not None:
+            return answer
+        for code in (500, 502, 503):
+            if self.draw("error_%d" % code):
+                return code, {"message": REASONS[code]}, {}, str(code)
+        return None
+
+    def limit(self, org, limiter, entry=None):
+        """The rate limiter alone: a 429 to send now, or None (the request is counted)."""
         wait, arrival = limiter.take_at(org or "-")
         if entry is not None:
             entry["arrival"] = arrival
         if wait is not None:
             return 429, {"message": "Too Many Requests"}, self.next_retry_after(wait), None
-        for code in (500, 502, 503):
-            if self.draw("error_%d" % code):
-                return code, {"message": REASONS[code]}, {}, str(code)
         return None
+
+    def refused_in_limit(self, headers, entry):
+        """With ``auth_counts_in_limit``, a request whose token is refused counts against its organization's
+        budget (the project's, else the ``organization_uid`` header's) before its 401: a 429 when that is
+        spent, else None (then the 401)."""
+        if not self.auth_counts_in_limit:
+            return None
+        org = self.store.project_org(headers.get("x-project-uid") or "") or headers.get("organization_uid")
+        return self.limit(org, self.limiter, entry)
 
     def latency(self):
         if self.draw("latency"):
@@ -295,9 +349,8 @@ class Emulator:
         return status, body, hdrs, entry["fault"]
 
     def _api(self, method, path, query, headers, raw, entry):
-        if method == "POST" and path == "/token":  # the OAuth token endpoint: no faults, no rate limit
-            status, body = self.oauth.request(headers, raw, entry)
-            return status, body, {}, None
+        if method == "POST" and path == "/token":  # the OAuth token endpoint: its own faults, no rate limit
+            return self.token_request(headers, raw, entry)
         if self.draw("reset"):
             return None, None, {}, "reset"
         self.store.cma.run_due()
@@ -306,6 +359,9 @@ class Emulator:
         handler, params, scope = match_route(method, path)
         tok = self.store.request_token(headers, entry)
         if tok is None:
+            answer = self.refused_in_limit(headers, entry)
+            if answer is not None:
+                return answer
             raise ApiError(401, self.store.refusal(headers))
         if len(raw) > MAX_BODY:
             # The API's gateway refuses large bodies with 413 before any validation.
@@ -493,6 +549,13 @@ def main(argv=None):
                     '"retry_after": {"seconds": 1, "date": 1, "none": 1}}')
     ap.add_argument("--token-lifetime", type=float, default=DEFAULT_LIFETIME,
                     help="seconds an access token issued by POST /token lives (default 3600)")
+    ap.add_argument("--token-rotation", choices=ROTATIONS, default="rotate",
+                    help="what a refresh does to the refresh token spent: rotate (it dies, the answer has a new one), "
+                    "keep (it stays valid and the answer repeats it), omit (it stays valid, the answer has none)")
+    ap.add_argument("--revoke-old-access", choices=("true", "false"), default="true",
+                    help="whether a refresh revokes the access token the refresh token spent had issued (default true)")
+    ap.add_argument("--auth-counts-in-limit", action="store_true",
+                    help="a request refused 401 (a bad or expired token) counts against the rate limit too")
     ap.add_argument("--cms-delay", type=float, help="seconds before Personalize creates an experience's CMS variants")
     ap.add_argument("--cma", help="JSON of CMA options: cma_page_size, cma_max_limit, cma_group_put, ...")
     ap.add_argument("--exit-with-parent", action="store_true",

@@ -1,17 +1,19 @@
 """OAuth tokens that outlive a run (issue 14): modules and the copy role given a refresh token and a
 client id instead of an access token, against an emulator whose access tokens live a few seconds.
 
-Judged by the emulator's log, which names every token by an id: each refresh token is spent once
-(the emulator rotates them: spending one twice would be refused), and after the refresh that
-replaced an access token, at most one request per process (the 401 that told it) still carries it.
+Judged by the emulator's log, which names every token by an id: every refresh is answered (under
+rotation, the default, spending a refresh token twice would be refused), and after an access token
+died (revoked by a refresh, or expired), at most one request per process (the 401 that told it)
+still carries it. The module play and the lookup run against every mode of the token endpoint (``TOKEN_MODES``).
 Each test gives its runs a private TMPDIR, where the client keeps the newest token pair."""
 
 import json
 
+import pytest
 import yaml
 
 from conftest import DEST, ROOT, SOURCE
-from emulator.harness import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, Emulator
+from emulator.harness import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, TOKEN_MODES, Emulator, token_mode_id
 from modhelp import GROUP, task
 from reliability.copyrun import MIGRATE, Pair, copy_vars, run_playbook
 from test_migrate_fanout import create_project
@@ -27,22 +29,28 @@ def oauth_connection(emu, **extra):
 
 
 def token_checks(emu, processes):
-    """What the log must show: no refresh token spent twice, every refresh answered, and no more than
-    ``processes`` requests with an access token after the refresh that replaced it (one 401 each)."""
+    """What the log must show: every refresh answered (none spending a dead refresh token), and no more
+    than ``processes`` requests with an access token after it died (revoked or expired: one 401 each)."""
     calls = emu.token_calls()
     assert calls, "the runs refreshed"
-    assert [e for e in calls if e.get("reused") or e["status"] != 200] == [], calls
-    killed = dict((e["revoked_access"], e["ts"]) for e in calls if e.get("revoked_access"))
+    assert [e for e in calls if e["status"] != 200] == [], calls
+    config = emu._admin("GET", "/_emulator/config")
+    if config["token_rotation"] == "rotate":
+        assert [e for e in calls if e.get("reused")] == [], calls
+    issued = [t for t in emu.state()["tokens"].values() if t.get("kind") == "oauth-issued"]
+    died = dict((t["id"], min(t["expires_at"], t["revoked_at"] or t["expires_at"])) for t in issued)
     api = [e for e in emu.log() if e.get("api") != "oauth"]
-    late = [e for e in api if e.get("access") in killed and e["ts"] >= killed[e["access"]]]
-    for access in killed:
+    late = [e for e in api if e.get("access") in died and e["ts"] >= died[e["access"]]]
+    for access in died:
         assert len([e for e in late if e["access"] == access]) <= processes, (access, late)
     assert all(e["status"] == 401 for e in late if e["access_dead"]), "a dead token is always refused"
     return {"refreshes": len(calls), "late": len(late), "requests": len(api)}
 
 
-def test_a_module_play_outlives_its_access_token(tmp_path, ansible_playbook):
-    with Emulator(seeds=["retail", "empty-dest"], rate_limit=0, token_lifetime=LIFETIME, tmp_path=tmp_path / "emu") as emu:
+@pytest.mark.parametrize("mode", TOKEN_MODES, ids=token_mode_id)
+def test_a_module_play_outlives_its_access_token(tmp_path, ansible_playbook, mode):
+    with Emulator(seeds=["retail", "empty-dest"], rate_limit=0, token_lifetime=LIFETIME, tmp_path=tmp_path / "emu",
+                  **mode) as emu:
         conn = oauth_connection(emu, rate_limit=0)
         tasks = [task("attribute %d" % n, "personalize_attribute", {"key": "tier_%d" % n, "name": "Tier %d" % n})
                  for n in range(3)]
@@ -59,6 +67,34 @@ def test_a_module_play_outlives_its_access_token(tmp_path, ansible_playbook):
         assert checks["refreshes"] >= 2, "the pause outlived the first token"
         after_pause = run.result("attribute 2")["api_calls"]
         assert after_pause.get("refreshes") == 1, "the task after the pause refreshed its expired token: %s" % after_pause
+        assert OAUTH_REFRESH_TOKEN not in run.stdout + run.stderr and OAUTH_CLIENT_SECRET not in run.stdout
+
+
+LOOKUP = "contentstack.personalize.personalize_export"
+
+
+@pytest.mark.parametrize("mode", TOKEN_MODES, ids=token_mode_id)
+def test_the_lookup_refreshes_for_its_threads(tmp_path, ansible_playbook, mode):
+    """The lookup reading one project twice at once (two threads, a client each, one credential), before
+    and after the access token's lifetime."""
+    with Emulator(seeds=["empty-dest"], rate_limit=0, token_lifetime=LIFETIME, tmp_path=tmp_path / "emu", **mode) as emu:
+        conn = oauth_connection(emu, rate_limit=0)
+        conn.pop("organization_uid")
+        projects = [dict(conn, label="a"), dict(conn, label="b")]
+        read = {"ansible.builtin.set_fact": {"value": "{{ query('%s', 'all', portable=false, projects=%s) }}" % (
+            LOOKUP, json.dumps(projects))}}
+        play = {"name": "oauth lookup", "hosts": "localhost", "gather_facts": False, "connection": "local",
+                "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+                "tasks": [dict(read, name="before"), {"name": "wait past the token's lifetime",
+                                                      "ansible.builtin.pause": {"seconds": LIFETIME + 1}},
+                          dict(read, name="after")]}
+        run = ansible_playbook([play], env={"TMPDIR": str(tmp_path / "private")})
+        assert run.rc == 0, run.stdout[-3000:] + run.stderr[-2000:]
+        for name in ("before", "after"):
+            value = run.result(name)["ansible_facts"]["value"]
+            assert len(value) == 2 and all(len(item["attributes"]) == 8 for item in value), value
+        checks = token_checks(emu, processes=2)
+        assert checks["refreshes"] == 2, "one refresh per token lifetime for both threads: %s" % emu.token_calls()
         assert OAUTH_REFRESH_TOKEN not in run.stdout + run.stderr and OAUTH_CLIENT_SECRET not in run.stdout
 
 

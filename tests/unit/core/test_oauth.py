@@ -17,15 +17,21 @@ CLIENT = "app-client-1"
 SEED = "rt-seed-0000"
 
 
-class Endpoint:
-    """A token endpoint: ``lifetime`` seconds per access token, refresh tokens single-use."""
+ROTATIONS = ("rotate", "keep", "omit")
 
-    def __init__(self, lifetime=3600, seed=SEED):
+
+class Endpoint:
+    """A token endpoint: ``lifetime`` seconds per access token. ``rotation`` as the emulator's
+    ``token_rotation``: ``rotate`` (refresh tokens single-use, each answer a new one), ``keep`` (the
+    answer repeats the one spent, still valid), ``omit`` (the answer has none; the one spent stays valid)."""
+
+    def __init__(self, lifetime=3600, seed=SEED, rotation="rotate"):
         self.alive = {seed}
         self.spent = []
         self.forms = []
         self.n = 0
         self.lifetime = lifetime
+        self.rotation = rotation
         self.lock = threading.Lock()
 
     def __call__(self, url, form):
@@ -38,10 +44,22 @@ class Endpoint:
                 return 401, {"error": "invalid_client"}
             if token not in self.alive:
                 return 400, {"error": "invalid_grant", "error_description": "token %s is dead" % token}
-            self.alive.discard(token)
             self.n += 1
-            self.alive.add("rt-%d" % self.n)
-            return 200, {"access_token": "at-%d" % self.n, "refresh_token": "rt-%d" % self.n, "expires_in": self.lifetime}
+            answer = {"access_token": "at-%d" % self.n, "expires_in": self.lifetime}
+            if self.rotation == "rotate":
+                self.alive.discard(token)
+                self.alive.add("rt-%d" % self.n)
+                answer["refresh_token"] = "rt-%d" % self.n
+            elif self.rotation == "keep":
+                answer["refresh_token"] = token
+            return 200, answer
+
+
+def spent_chain(rotation, refreshes):
+    """The refresh tokens a source spends in ``refreshes`` refreshes: each answer's under rotate, else the seed."""
+    if rotation == "rotate":
+        return [SEED] + ["rt-%d" % n for n in range(1, refreshes)]
+    return [SEED] * refreshes
 
 
 class Clock:
@@ -79,16 +97,19 @@ def test_a_configured_access_token_is_used_first(tmp_path):
     assert src.current() == "at-given" and endpoint.forms == []
 
 
-def test_refreshed_before_use_within_a_minute_of_expiry(tmp_path):
+@pytest.mark.parametrize("rotation", ROTATIONS)
+def test_refreshed_before_use_within_a_minute_of_expiry(tmp_path, rotation):
     clock = Clock()
-    endpoint = Endpoint(lifetime=3600)
+    endpoint = Endpoint(lifetime=3600, rotation=rotation)
     src = source(tmp_path, endpoint, clock)
     assert src.current() == "at-1"
     clock.now += 3600 - 61
     assert src.current() == "at-1"
     clock.now += 2
     assert src.current() == "at-2"
-    assert endpoint.spent == [SEED, "rt-1"]
+    clock.now += 3600
+    assert src.current() == "at-3"
+    assert endpoint.spent == spent_chain(rotation, 3)
 
 
 def test_a_short_lifetime_refreshes_at_a_fifth_before_its_end():
@@ -134,8 +155,9 @@ def test_a_rerun_with_the_rotated_away_configured_token_starts_from_the_stored_p
     assert endpoint.spent == [SEED, "rt-1"], "the stored refresh token is spent, not the dead configured one"
 
 
-def test_threads_of_one_process_and_many_sources_refresh_once(tmp_path):
-    endpoint, clock = Endpoint(), Clock()
+@pytest.mark.parametrize("rotation", ROTATIONS)
+def test_threads_of_one_process_and_many_sources_refresh_once(tmp_path, rotation):
+    endpoint, clock = Endpoint(rotation=rotation), Clock()
     sources = [source(tmp_path, endpoint, clock) for _source in range(8)]
     got = []
     threads = [threading.Thread(target=lambda s=s: got.append(s.current())) for s in sources]
@@ -150,7 +172,7 @@ def test_threads_of_one_process_and_many_sources_refresh_once(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    assert got == ["at-2"] * 8 and endpoint.spent == [SEED, "rt-1"], "no refresh token spent twice"
+    assert got == ["at-2"] * 8 and endpoint.spent == spent_chain(rotation, 2), "one refresh for all"
 
 
 def test_the_identity_is_stable_across_refreshes_and_holds_no_token(tmp_path):
