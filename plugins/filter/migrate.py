@@ -30,11 +30,13 @@ def migrate_compare(expected, actual_raw, activation="mirror", prune=False):
     return migrate.compare(expected, portable_from_raw(actual_raw), activation, prune)
 
 
-@guard
+@picking
 def migrate_uid_map(source_raw, dest_raw, source_project=None, destination_project=None):
     """Source uid -> destination uid per kind, and variant shortUids per experience; with both
-    project uids, ``projects`` maps the source project to the destination project."""
-    out = migrate.uid_map(source_raw, dest_raw)
+    project uids, ``projects`` maps the source project to the destination project. It reads only
+    uids, keys, names and shortUids of the two projects: they are not copied whole first."""
+    out = plain(migrate.uid_map(source_raw, dest_raw))
+    source_project, destination_project = plain(source_project), plain(destination_project)
     if source_project and destination_project:
         out["projects"] = {source_project: destination_project}
     return out
@@ -129,13 +131,23 @@ def migrate_stack_side(side, label, settings, source_stack=None):
     return out
 
 
-@guard
+@picking
 def migrate_stack_plan(plan, source_raw, dest_raw, source_stack, dest_stack, settings, allow_skips=False, prune=False,
                        destination_missing=False):
     """The Personalize plan with its stack phase under ``stack`` (links, entry variants, their changes,
-    what to wait for), the stack's errors and skips added to the plan's (see module_utils/migrate_stack.py)."""
-    return migrate_stack.with_plan(plan, source_raw, dest_raw, source_stack, dest_stack, dict(
-        settings, allow_skips=allow_skips, prune=prune, destination_missing=destination_missing))
+    what to wait for), the stack's errors and skips added to the plan's (see module_utils/migrate_stack.py).
+    The two projects are made plain only when the stack phase is on: without it they are not read."""
+    settings = plain(settings)
+    on = bool(settings.get("on"))
+    return plain(migrate_stack.with_plan(plain(plan), _when(on, source_raw), _when(on, dest_raw), _when(on, source_stack),
+                                         _when(on, dest_stack), dict(settings, allow_skips=plain(allow_skips),
+                                                                     prune=plain(prune),
+                                                                     destination_missing=plain(destination_missing))))
+
+
+def _when(on, value):
+    """``value`` made plain when the stack phase is on, else None: a phase that is off reads neither project."""
+    return plain(value) if on else None
 
 
 @picking
@@ -145,8 +157,10 @@ def migrate_stack_result(plan, source_raw=None, dest_raw=None, dest_stack=None, 
     ``problems`` (verify's lines of the stack side; none in check mode), ``report`` (the ``stack``
     part of report.json) and ``section`` (that part as a section of migrate_report: with its summary
     line and the lookups' ``reads``)."""
-    return plain(migrate_stack.result(plain(plan.get("stack") or migrate_stack.off()), plain(source_raw), plain(dest_raw),
-                                      plain(dest_stack), links, entry_variants, plain(reads), bool(check_mode)))
+    stack = plain(plan.get("stack") or migrate_stack.off())
+    on = bool(stack.get("on"))
+    return plain(migrate_stack.result(stack, _when(on, source_raw), _when(on, dest_raw), _when(on, dest_stack),
+                                      links, entry_variants, plain(reads), bool(check_mode)))
 
 
 class FilterModule(object):
