@@ -58,6 +58,17 @@ def tree(root):
     return out
 
 
+def own_cpu_s(pid):
+    """CPU seconds (user + system) of the process ``pid`` itself, without its children; None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+
+
 def rollup(pid):
     """(pss_kib, rss_kib) of one process, or None if it is gone."""
     pss = rss = None
@@ -77,7 +88,8 @@ def rollup(pid):
 
 class TreeSampler:
     """``with TreeSampler(pid) as s: ...``; then s.peak_pss_mb, s.peak_rss_mb (one process),
-    s.peak_processes, s.samples."""
+    s.peak_processes, s.samples; s.root_cpu_s, the root process's own CPU seconds at the last sample
+    (for ansible-playbook: the controller's main process, which queues every task and takes every result)."""
 
     def __init__(self, pid, interval=0.05):
         self.pid = pid
@@ -86,10 +98,14 @@ class TreeSampler:
         self.peak_rss_kib = 0
         self.peak_processes = 0
         self.samples = 0
+        self.root_cpu_s = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="procmem", daemon=True)
 
     def sample(self):
+        own = own_cpu_s(self.pid)
+        if own is not None:
+            self.root_cpu_s = own
         total, count = 0, 0
         for pid in tree(self.pid):
             got = rollup(pid)

@@ -864,6 +864,8 @@ def scale_job(job, workdir, emu, config):
            "wall_over_busiest_floor": round(wall / busiest["floor_s"], 3),
            # Information: the controller's CPU time spread over every core, a floor of its own on a small machine.
            "cpu_over_cores_s": round((usage.ru_utime + usage.ru_stime) / float(os.cpu_count() or 1), 2),
+           # The main process alone: one core at most, whatever the forks (it queues every task and takes every result).
+           "main_cpu_s": round(mem.root_cpu_s, 2),
            "peak_pss_mb": mem.peak_pss_mb, "peak_rss_mb": mem.peak_rss_mb, "peak_processes": mem.peak_processes,
            "tasks": scale_tasks(read_timeline(run_dir / "timeline.jsonl"))}
     if rc != 0:
@@ -899,13 +901,13 @@ def run_scale(workdir, jobs=("export", "copy")):
 
 def scale_table(rows):
     lines = ["| job | hosts | done | orgs | forks | calls | minimal | calls/min | writes | 429s | wall s | busiest org floor s "
-             "| wall/busiest floor | CPU s | CPU s/cores | peak PSS MB | max RSS MB | processes | rc |", "|" + "---|" * 19]
+             "| wall/busiest floor | CPU s | CPU s/cores | main process CPU s | peak PSS MB | max RSS MB | processes | rc |", "|" + "---|" * 20]
     for r in rows:
-        lines.append("| %s | %d | %d | %d | %d | %d | %d | %.2f | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.0f | %.0f | %d | %d |" % (
+        lines.append("| %s | %d | %d | %d | %d | %d | %d | %.2f | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %s | %.0f | %.0f | %d | %d |" % (
             r["job"], r["hosts"], r["done"], r["organizations"], r["forks"], r["calls"]["total"], r["minimal"],
             r["calls"]["total"] / float(r["minimal"]), r["calls"]["writes"], r["calls"]["throttled"], r["wall_s"],
-            r["busiest_org_floor_s"], r["wall_over_busiest_floor"], r["cpu_s"], r["cpu_over_cores_s"], r["peak_pss_mb"], r["peak_rss_mb"],
-            r["peak_processes"], r["rc"]))
+            r["busiest_org_floor_s"], r["wall_over_busiest_floor"], r["cpu_s"], r["cpu_over_cores_s"],
+            "%.1f" % r["main_cpu_s"] if "main_cpu_s" in r else "-", r["peak_pss_mb"], r["peak_rss_mb"], r["peak_processes"], r["rc"]))
     return "\n".join(lines)
 
 
