@@ -63,6 +63,14 @@ options:
         O(api_url), O(project_uid), O(authtoken) or O(oauth_token), O(organization_uid),
         O(validate_certs), O(timeout), O(rate_limit), O(max_retries), O(allow_http),
         O(listing_cache)) and an optional C(label) that names it in errors.
+      - 'An entry may also hold C(shared: true): the hosts of one ansible-playbook run that read that project
+        with the same credential (and the same terms, O(portable) and O(versions)) read it once. The first reads
+        it through the API and leaves the export in a private file of the run (mode 0600, under the per-user
+        directory of the rate limiter, named by a hash; no token in it); the others wait for it and load it,
+        with no call. So every host of the run gets the same snapshot of the project. Only for a project
+        that the run does not write (the source of a copy), never for a destination. Waiting is bounded
+        (10 minutes), then a host reads for itself; a failed read is not shared, and a later run never
+        gets an earlier run''s read. The copy role sets it on the source (C(migrate_share_source_read)).'
       - Each mapping is complete on its own (no environment variable or C(personalize_*) variable
         applies to it), and the other connection options of the lookup are ignored.
       - The projects are read concurrently, each paced by its own organization's rate limit, so
@@ -89,6 +97,8 @@ options:
       - V(true) adds C(api_calls) to the V(all) mapping, with the counts of this read,
         C(calls) (HTTP requests sent), C(retries) and C(throttled) (429 answers).
       - Has no effect on kind terms.
+      - With C(shared) in a O(projects) entry, C(api_calls) is what this host spent, all zero when it
+        reused another host's read.
     type: bool
     default: false
 notes:
@@ -171,6 +181,9 @@ _list:
     - Portable C(versions) items are C({experience, versions}) with at most the live (C(active)
       or C(paused)) version and the C(draft), in that order; archived versions are only in the raw
       export.
+    - With C(shared) in a O(projects) entry, that project's mapping also holds C(shared_read),
+      V(read) when this host read it through the API (and shared it when it could), V(reused) when
+      another host of this run read it and this host sent no call.
   type: list
   elements: raw
   sample:
@@ -190,6 +203,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
     PersonalizeInputError,
 )
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import project_of
+from ansible_collections.contentstack.personalize.plugins.module_utils.shared_read import read_once
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import read as export_read, terms_of
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import (
     CONNECTION_ARGSPEC, OPTIONS, PAIRS, client_from_module_params, client_from_plugin)
@@ -310,12 +324,21 @@ class LookupModule(LookupBase):
                 raise AnsibleError("personalize_export: the variable %s cannot be templated: %s" % (name, exc.message))
         return found
 
-    def _read(self, client, listing_cache, kinds, portable, with_versions):
-        """One project's export (one ProjectListings: every term reads the same listings).
+    def _read(self, client, listing_cache, kinds, portable, with_versions, shared=False):
+        """One project's export (one ProjectListings: every term reads the same listings); with
+        ``shared``, the run's shared read of it (shared_read.py), marked ``shared_read``.
         Raises PersonalizeError or PersonalizeInputError."""
-        project = project_of(client, {"listing_cache": listing_cache})
-        data = export_read(project, kinds, portable, with_versions)
-        project.save()
+        def read():
+            project = project_of(client, {"listing_cache": listing_cache})
+            out = export_read(project, kinds, portable, with_versions)
+            project.save()
+            return out
+
+        if shared:
+            data, how = read_once(client, {"kinds": sorted(kinds), "portable": portable, "versions": with_versions}, read)
+            data["shared_read"] = how
+        else:
+            data = read()
         if self.get_option("stats"):
             data["api_calls"] = dict(client.stats)
         return data
@@ -327,19 +350,21 @@ class LookupModule(LookupBase):
             raise AnsibleError("personalize_export: projects must be a list of mappings of connection options")
         try:
             for pos, conn in enumerate(projects, 1):
-                known_fields(conn, tuple(CONNECTION_ARGSPEC) + ("label",), "projects[%d]" % pos, "connection option")
+                known_fields(conn, tuple(CONNECTION_ARGSPEC) + ("label", "shared"), "projects[%d]" % pos, "connection option")
+            shared = [boolean(conn.get("shared", False), "personalize_export", "projects[%d].shared" % pos)
+                      for pos, conn in enumerate(projects, 1)]
         except PersonalizeError as exc:
             raise AnsibleError("personalize_export: %s" % exc)
 
-        def read(conn):
+        def read(conn, share):
             try:
                 return self._read(client_from_module_params(conn), conn.get("listing_cache"),
-                                  kinds, portable, with_versions)
+                                  kinds, portable, with_versions, shared=share)
             except PersonalizeError as exc:
                 return exc
 
         with ThreadPoolExecutor(max_workers=max(1, len(projects))) as pool:
-            results = list(pool.map(read, projects))
+            results = list(pool.map(read, projects, shared))
         labels = [conn.get("label") or "project %d" % pos for pos, conn in enumerate(projects, 1)]
         failed = [isinstance(result, Exception) for result in results]
         if on_error != "return" and any(failed):

@@ -47,6 +47,22 @@ def write_private_json(path, data, prefix):
     return True
 
 
+def prune(directory, max_age=MAX_AGE):
+    """Remove the files of ``directory`` last written more than ``max_age`` seconds ago (abandoned runs')."""
+    now = time.time()
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            if now - os.stat(path).st_mtime > max_age:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
 class ListingCache:
     """One project's listings under one key; ``load()`` gives a dict, ``save(data)`` writes it."""
 
@@ -67,19 +83,6 @@ class ListingCache:
         """Write atomically (a temporary file, then a rename). Returns False when it cannot."""
         if not safe_directory(os.path.dirname(self.directory)) or not safe_directory(self.directory):
             return False
-        self._prune()
+        prune(self.directory)
         return write_private_json(self.path, data, ".listing-")
 
-    def _prune(self):
-        now = time.time()
-        try:
-            names = os.listdir(self.directory)
-        except OSError:
-            return
-        for name in names:
-            path = os.path.join(self.directory, name)
-            try:
-                if now - os.stat(path).st_mtime > MAX_AGE:
-                    os.unlink(path)
-            except OSError:
-                pass
