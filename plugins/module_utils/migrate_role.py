@@ -199,14 +199,21 @@ def endpoints(source, destination, found=None):
     return out
 
 
+# Whose read of the source a copy uses, by the export lookup's ``shared_read`` marker (None: not shared,
+# migrate_share_source_read false): report.json's ``source_read``, and the summary's calls line.
+SOURCE_READS = {None: "read by this host", "read": "read by this host, shared with the run's other hosts",
+                "reused": "read by another host of this run"}
+
+
 def sides(reads, ends):
     """What each side holds after extract. ``reads`` is the export lookup's answer for the sides
     ``ends["read"]`` names, in that order (``{error, label}`` for a side that could not be read).
 
     Returns ``source`` and ``destination`` (raw exports, None when not read: the destination
     is None when it is still to be created), ``errors``, ``refusal`` (the message that stops the
-    copy in validate, None when both sides are usable) and ``calls`` (what reading each cost)."""
-    out = {"source": None, "destination": None, "errors": list(ends["errors"]), "unreadable": [],
+    copy in validate, None when both sides are usable), ``calls`` (what reading each cost) and
+    ``source_read`` (SOURCE_READS: whose read of the source this host uses)."""
+    out = {"source": None, "destination": None, "errors": list(ends["errors"]), "unreadable": [], "source_read": None,
            "calls": {"source": dict(NO_CALLS), "destination": dict(ends["found_calls"])}}
     for side, read in zip(ends["read"], reads or []):
         if "error" in read and "attributes" not in read:
@@ -215,6 +222,8 @@ def sides(reads, ends):
             continue
         out[side] = read
         out["calls"][side] = read.get("api_calls") or dict(NO_CALLS)
+        if side == "source":
+            out["source_read"] = SOURCE_READS.get(read.get("shared_read"), SOURCE_READS[None])
     if ends["same_project"]:
         out["refusal"] = ("The destination is the source project (project uid %s on both sides, whatever their URLs): "
                           "refusing to copy a project onto itself. Nothing was written." % ends["source_uid"])
@@ -409,7 +418,7 @@ def report(results, plan, context):
     """``report`` (the content of report.json) and ``summary`` (its lines in plain words).
 
     ``results`` are the write tasks' registered results by kind (see _load_results); ``plan`` is
-    the copy's plan; ``context`` holds ``endpoints``, ``calls`` (extract's reads, by side),
+    the copy's plan; ``context`` holds ``endpoints``, ``calls`` (extract's reads, by side), ``source_read`` (sides()),
     ``verify_calls`` (verify's re-read, None when none), ``problems`` (verify's differences, None
     in check mode), ``check_mode``, ``activation``, ``prune``, ``started`` (a timestamp),
     ``destination_uid``, ``project_name`` (a destination given by name), ``report_dir`` (where the
@@ -442,6 +451,7 @@ def report(results, plan, context):
         "version_changes": version_changes(versions),
         "priority_changed": bool(results.get("priority", {}).get("changed")),
         "calls": {"source": _sum_calls(source_calls), "destination": _sum_calls(dest_calls)},
+        "source_read": context.get("source_read"),
         "pruned": (plan.get("prune") or {}) if context.get("prune") else {},
         "included_as_dependencies": list(plan.get("notes") or []),
         "skipped": list(plan.get("skipped") or []),
@@ -467,8 +477,9 @@ def _summary(out, section_lines=()):
             lines.append("  %s: %s" % (change, names_line(names)))
     lines += list(section_lines)
     refreshes = sum(c.get("refreshes", 0) for c in both)
-    lines.append("API calls: destination %d, source %d (%d retries, %d throttled%s)" % (
-        calls["destination"]["calls"], calls["source"].get("calls", 0),
+    reused = " (read by another host of this run)" if out.get("source_read") == SOURCE_READS["reused"] else ""
+    lines.append("API calls: destination %d, source %d%s (%d retries, %d throttled%s)" % (
+        calls["destination"]["calls"], calls["source"].get("calls", 0), reused,
         sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both),
         ", %d OAuth refreshes" % refreshes if refreshes else ""))
     lines.append("skipped: %d; verify: %s; %s s" % (len(out["skipped"]), out["verify"] if isinstance(out["verify"], str) else "FAILED",

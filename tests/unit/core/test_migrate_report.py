@@ -84,3 +84,22 @@ def test_a_stack_phase_that_is_off_gives_no_section():
     assert got["section"] is None and got["report"] is None
     out = migrate_role.report(RESULTS, {}, context(sections={"stack": got["section"]}))
     assert "stack" not in out["report"]
+
+
+def test_a_copy_that_reused_another_hosts_read_of_the_source_says_so():
+    ends = migrate_role.endpoints(SRC, DST)
+    none = {"calls": 0, "retries": 0, "throttled": 0}
+    source = {"attributes": [], "api_calls": none, "shared_read": "reused"}
+    extracted = migrate_role.sides([source, {"attributes": [], "api_calls": CALLS}], ends)
+    assert extracted["source_read"] == "read by another host of this run"
+    out = migrate_role.report({}, {}, context(calls=extracted["calls"], source_read=extracted["source_read"]))
+    assert out["report"]["calls"]["source"] == none
+    assert out["report"]["source_read"] == "read by another host of this run"
+    assert "API calls: destination 5, source 0 (read by another host of this run) (1 retries, 0 throttled)" in out["summary"]
+    # The host that read it, and a copy that does not share (no marker), say nothing more on the calls line.
+    for marker, said in (("read", "read by this host, shared with the run's other hosts"), (None, "read by this host")):
+        extracted = migrate_role.sides([dict(source, api_calls=CALLS, shared_read=marker), {"attributes": []}], ends)
+        out = migrate_role.report({}, {}, context(calls=extracted["calls"], source_read=extracted["source_read"]))
+        assert out["report"]["source_read"] == said
+        assert out["report"]["calls"]["source"] == CALLS
+        assert any(line.startswith("API calls: destination 0, source 5 (1 retries") for line in out["summary"])

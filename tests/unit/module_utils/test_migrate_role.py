@@ -104,7 +104,7 @@ def test_report_keeps_its_keys_counts_calls_and_says_it_in_words():
     report = out["report"]
     assert sorted(report) == sorted(["source", "destination", "destination_project", "check_mode", "activation", "kinds",
                                      "activations", "version_changes", "priority_changed", "calls", "pruned",
-                                     "included_as_dependencies", "skipped", "verify", "seconds", "report_dir"])
+                                     "included_as_dependencies", "skipped", "verify", "seconds", "report_dir", "source_read"])
     assert report["destination_project"] == {"uid": DST["project_uid"], "action": "none"}
     assert report["kinds"]["attributes"] == {"created": 2} and report["kinds"]["events"] == {}
     assert report["version_changes"] == {"created": 1, "updated": 0, "activated": 1, "paused": 1, "resumed": 0, "deleted": 0}
