@@ -791,19 +791,24 @@ def scale_inventory(workdir, emu):
     return config
 
 
-def scale_minimal(states, job, source_uid):
+def scale_minimal(states, job, source_uid, shared_source=True):
     """Minimal calls per organization uid of job ``export`` (every project read once) or ``copy`` (the
-    retail source onto every empty project of the other organizations), each with the inventory's listing."""
+    retail source onto every empty project of the other organizations), each with the inventory's listing.
+    ``shared_source``: the copies of one run read the source once (the role's migrate_share_source_read,
+    on by default), else once per destination."""
     per_org = dict((org, 1) for org, _token in scale_orgs())  # GET /projects by the plugin
     source = states[source_uid]
+    source_reads = []
     for uid, state in states.items():
         org = state["project"]["organizationUid"]
         if job == "export":
             per_org[org] += minimal.minimal_calls(state, {})["source"]["total"]
         elif org != SOURCE_ORG:
             calls = minimal.minimal_calls(source, state)
-            per_org[SOURCE_ORG] += calls["source"]["total"]
+            source_reads.append(calls["source"]["total"])
             per_org[org] += calls["destination"]["total"]
+    if source_reads:
+        per_org[SOURCE_ORG] += max(source_reads) if shared_source else sum(source_reads)
     return per_org
 
 
