@@ -85,4 +85,3 @@ class ListingCache:
             return False
         prune(self.directory)
         return write_private_json(self.path, data, ".listing-")
-
