@@ -290,8 +290,11 @@ def test_a_refresh_whose_answer_was_lost(tmp_path, mode):
     with Emulator(seeds=["empty-dest"], rate_limit=0, tmp_path=tmp_path / "emu", **mode) as emu:
         emu.mode = mode
         c = faulted(emu, tmp_path, {"token_lost": 1})
-        calls = lambda: [(e["fault"], e["status"], e.get("answered"), e["refresh"], e.get("issued_access"))  # noqa: E731
-                         for e in emu.token_calls()]
+
+        def calls():
+            return [(e["fault"], e["status"], e.get("answered"), e["refresh"], e.get("issued_access"))
+                    for e in emu.token_calls()]
+
         if mode["token_rotation"] == "rotate":
             with pytest.raises(PersonalizeApiError) as err:
                 c.get("/attributes")

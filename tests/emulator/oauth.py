@@ -166,9 +166,9 @@ class OAuth:
         entry.update({"issued_access": "access-%d" % n, "org": rt["organizations"][0] if rt["organizations"] else None})
         self.store.persist()
         answer = {"access_token": access, "refresh_token": refresh, "token_type": "Bearer",
-                "expires_in": int(self.lifetime) if self.lifetime == int(self.lifetime) else self.lifetime,
-                "organization_uid": rt["organizations"][0] if rt["organizations"] else None,
-                "user_uid": rt["user"]["uid"], "authorization_type": "oauth", "location": "NA"}
+                  "expires_in": int(self.lifetime) if self.lifetime == int(self.lifetime) else self.lifetime,
+                  "organization_uid": rt["organizations"][0] if rt["organizations"] else None,
+                  "user_uid": rt["user"]["uid"], "authorization_type": "oauth", "location": "NA"}
         if self.rotation == "omit":
             del answer["refresh_token"]
         return answer
