@@ -477,7 +477,7 @@ def _summary(out, section_lines=()):
             lines.append("  %s: %s" % (change, names_line(names)))
     lines += list(section_lines)
     refreshes = sum(c.get("refreshes", 0) for c in both)
-    reused = " (read by another host of this run)" if out.get("source_read") == SOURCE_READS["reused"] else ""
+    reused = " (%s)" % SOURCE_READS["reused"] if out.get("source_read") == SOURCE_READS["reused"] else ""
     lines.append("API calls: destination %d, source %d%s (%d retries, %d throttled%s)" % (
         calls["destination"]["calls"], calls["source"].get("calls", 0), reused,
         sum(c.get("retries", 0) for c in both), sum(c.get("throttled", 0) for c in both),
