@@ -18,10 +18,11 @@ from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters i
 
 @guard
 def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
-                 allow_skips=False, prune=False, limits=None):
+                 allow_skips=False, prune=False, limits=None, repair_duplicates=False):
     """The validated load plan of a copy (see module_utils/migrate.py); ``dest_raw`` None for a
     destination that does not exist yet."""
-    return migrate.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits)
+    return migrate.build_plan(source_raw, dest_raw, activation, include, exclude, allow_skips, prune, limits,
+                              repair_duplicates)
 
 
 @guard

@@ -145,8 +145,14 @@ def execute(listings, task):
             _delete(listings, item)
     elif repair and listings.cache is not None:
         _predict(listings, found)
+    return outcome(found, repair, task.check_mode)
+
+
+def outcome(found, repair=False, check_mode=False):
+    """The module's result from ``plan``'s findings: ``changed``, ``msg``, ``lines`` (the repairs in
+    words) and ``ambiguous`` (a line per twin name)."""
     changed = repair and bool(found["repairs"])
-    said = lines(found, check_mode=task.check_mode or not repair)
+    said = lines(found, check_mode=check_mode or not repair)
     if not found["duplicates"]:
         msg = "no duplicate audiences or experiences"
     elif not repair:

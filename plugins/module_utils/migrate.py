@@ -13,11 +13,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import copy
 import fnmatch
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.compare import compare_items
-from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
+from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine
+from ansible_collections.contentstack.personalize.plugins.module_utils.export import RawProject, portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL, LOAD_ORDER
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
     Indexes,
@@ -25,8 +27,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     custom_refs,
     uses_lytics_attributes,
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils import validate
-from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeInputError
+from ansible_collections.contentstack.personalize.plugins.module_utils import duplicates, priority, validate, version_writes
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError, PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import live_and_draft, normalize_spec
 
 ACTIVATIONS = ("mirror", "draft", "all")
@@ -196,7 +198,7 @@ def _read(source_raw, dest_raw):
 
 
 def build_plan(source_raw, dest_raw=None, activation="mirror", include=None, exclude=None,
-               allow_skips=False, prune=False, limits=None):
+               allow_skips=False, prune=False, limits=None, repair_duplicates=False):
     """The validated load plan of a copy; ``dest_raw`` None for a destination not created yet."""
     if activation not in ACTIVATIONS:
         return _refused("migrate_activation must be one of %s, got %r" % (", ".join(ACTIVATIONS), activation))
@@ -216,8 +218,73 @@ def build_plan(source_raw, dest_raw=None, activation="mirror", include=None, exc
     errors.extend(_version_errors(sel, plan["versions"], source_raw, lim))
     plan["priority"] = [n for n in src["priority"] if n in sel.chosen["experiences"]]
     plan["prune"] = _prune_items(sel, dst, prune)
+    plan["duplicates"] = _duplicates(dest_raw, repair_duplicates, errors)
     plan["counts"] = dict((k, len(plan[k])) for k in ITEM_KINDS + ("versions",))
+    plan["exact"] = exact_versions(activation)
+    if not errors:
+        plan["pending"] = pending(plan, dest_raw)
+        # Whether load.yml has anything to do: a load task with work, or something to prune.
+        plan["load_work"] = any(plan["pending"].values()) or any(plan["prune"].values())
+        # What verify would find if nothing were written: its comparison, made on the destination as read.
+        plan["differences"] = compare(plan, dst, activation, prune)
     return plan
+
+
+def _duplicates(dest_raw, repair, errors):
+    """The destination's twins (``duplicates.outcome``, found in the lists extract read: no call) and,
+    in ``errors``, the line that stops the copy when they cannot be repaired or repair is not asked for."""
+    found = duplicates.plan(RawProject(dest_raw)) if dest_raw is not None else {"duplicates": [], "repairs": [], "unresolved": []}
+    out = duplicates.outcome(found)
+    if out["duplicates"] and (not repair or out["unresolved"]):
+        errors.append("%s. %s" % ("; ".join(out["ambiguous"]), (
+            "They cannot be repaired: %s; rename or delete them by hand" % "; ".join(out["unresolved"]) if out["unresolved"] else
+            "Set migrate_repair_duplicates: true to delete the identical twins nothing references (%s); "
+            "run it with --check first to see the repairs" % "; ".join(out["lines"]))))
+    return out
+
+
+def exact_versions(activation):
+    """Whether the versions task makes each experience hold exactly the planned versions (its ``exact``)."""
+    return activation == "mirror"
+
+
+class _AsRead(RawProject):
+    """The destination as extract read it, as the modules' plans read a project (no write, no limit:
+    the plan has checked the limits)."""
+
+    limits = collections.defaultdict(lambda: float("inf"))
+
+
+def pending(plan, dest_raw):
+    """Whether each load task has work: ``{kind: bool}`` for the item kinds, ``versions`` and
+    ``priority``, by the modules' own plans (as in check mode, no call) against the destination as
+    extract read it (None: a project still to be created, where every task with items has work). A
+    task whose plan cannot be made here (it names an object an earlier task creates, or a duplicate
+    name) has work: its module says what."""
+    if dest_raw is None:
+        return dict((kind, bool(plan[kind])) for kind in ITEM_KINDS + ("versions", "priority"))
+    project = _AsRead(dest_raw)
+    out = {}
+    for kind in ITEM_KINDS:
+        out[kind] = _has_work(lambda: any(c.action != "none" for c in Engine(project, check_mode=True).plan(
+            BY_PLURAL[kind].name, plan[kind])))
+    idx = project.indexes()
+    out["versions"] = _has_work(lambda: any(p.steps for p in version_writes.plan_items(
+        project, idx, plan["versions"], check_mode=False, exact=plan["exact"])))
+    out["priority"] = bool(plan["priority"]) and _has_work(lambda: _reorders(idx, project, plan["priority"]))
+    return out
+
+
+def _has_work(planned):
+    try:
+        return planned()
+    except PersonalizeError:
+        return True
+
+
+def _reorders(idx, project, order):
+    current, wanted, missing = priority.plan(idx.experiences, project.priority(), order, check_mode=False)
+    return bool(missing) or wanted != current
 
 
 def _item_problems(kind, expected, actual, prune):

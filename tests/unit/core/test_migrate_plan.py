@@ -1,5 +1,7 @@
 """The copy plan: selection, dependencies, Lytics skips, limits, version checks, prune."""
 
+import copy
+
 import pytest
 
 from fakes import by
@@ -151,3 +153,76 @@ def test_refusals(source_raw, dest_raw):
     refused = build_plan(source_raw, dest_raw)
     assert refused["errors"][0].startswith("the destination cannot be read as a project: ")
     assert refused == {"errors": refused["errors"], "notes": [], "skipped": []}
+
+
+# -- what each load task has to do, and what verify would find if nothing were written ------------------
+def copied(source_raw):
+    """A destination that already holds the copy (the source's own raw export: the modules' plans and
+    verify match by key and name, never by uid)."""
+    return copy.deepcopy(source_raw)
+
+
+def test_a_complete_copy_gives_no_load_task_work_and_no_difference(source_raw):
+    plan = build_plan(source_raw, copied(source_raw), allow_skips=True)
+    assert plan["pending"] == dict.fromkeys(("attributes", "events", "audiences", "experiences", "versions", "priority"), False)
+    assert plan["load_work"] is False and plan["differences"] == []
+
+
+def test_only_the_task_whose_module_would_write_has_work(source_raw):
+    dest = copied(source_raw)
+    by(dest["audiences"], "name", "US Mobile Shoppers")["description"] = "edited by hand"
+    plan = build_plan(source_raw, dest, allow_skips=True)
+    assert [k for k, work in plan["pending"].items() if work] == ["audiences"]
+    assert plan["differences"] == ["audience 'US Mobile Shoppers' differs in description"]
+    assert plan["load_work"] is True
+
+
+def test_priority_has_work_by_the_priority_modules_rule(source_raw):
+    dest = copied(source_raw)
+    order = dest["priority"]["priorityOrder"]
+    dest["priority"]["priorityOrder"] = order[1:] + order[:1]
+    plan = build_plan(source_raw, dest, allow_skips=True)
+    assert [k for k, work in plan["pending"].items() if work] == ["priority"]
+    # An experience of the destination's own, outside the copy, ranked first: verify (which compares the
+    # copied experiences' order) sees no difference, but the module puts the named ones first, so it has work.
+    dest = copied(source_raw)
+    extra = dict(dest["experiences"][0], uid="6650a1b2c3d4e5f6ffff0001", name="Destination's own")
+    dest["experiences"].append(extra)
+    dest["priority"]["priorityOrder"] = [extra["uid"]] + dest["priority"]["priorityOrder"]
+    plan = build_plan(source_raw, dest, allow_skips=True)
+    assert plan["differences"] == [] and plan["pending"]["priority"] is True
+
+
+def test_a_changed_live_version_gives_the_versions_task_work(source_raw):
+    dest = copied(source_raw)
+    entry = by(dest["versions"], "name", HOMEPAGE)
+    live = [v for v in entry["versions"] if v["status"] == "ACTIVE"][0]
+    live["variants"][0]["name"] = "Renamed by hand"
+    plan = build_plan(source_raw, dest, allow_skips=True)
+    assert [k for k, work in plan["pending"].items() if work] == ["versions"]
+    assert [d for d in plan["differences"] if HOMEPAGE in d]
+
+
+def test_a_task_whose_plan_cannot_be_made_without_the_earlier_writes_has_work(source_raw, dest_raw):
+    plan = build_plan(source_raw, dest_raw, allow_skips=True)
+    assert all(plan["pending"].values())
+    empty = build_plan(source_raw, None, allow_skips=True)
+    assert all(empty["pending"].values()) and len(empty["differences"]) > 0
+
+
+def test_twins_in_the_destination_stop_the_copy_unless_repair_is_asked_for(source_raw):
+    dest = copied(source_raw)
+    twin = dict(by(dest["audiences"], "name", "US Mobile Shoppers"), uid="6650a1b2c3d4e5f6ffff0002")
+    dest["audiences"].append(twin)
+    plan = build_plan(source_raw, dest, allow_skips=True)
+    assert len(plan["errors"]) == 1 and "'US Mobile Shoppers' is ambiguous: 2 objects" in plan["errors"][0]
+    assert "Set migrate_repair_duplicates: true" in plan["errors"][0] and "would delete %s" % twin["uid"] in plan["errors"][0]
+    repaired = build_plan(source_raw, dest, allow_skips=True, repair_duplicates=True)
+    assert repaired["errors"] == []
+    assert [r["delete"] for r in repaired["duplicates"]["repairs"]] == [[twin["uid"]]]
+    # the load tasks that name the audience cannot plan before the repair: they run
+    assert repaired["pending"]["audiences"] is True
+    # twins that differ cannot be repaired: the copy stops, naming them, even with repair asked for
+    twin["description"] = "not the same"
+    refused = build_plan(source_raw, dest, allow_skips=True, repair_duplicates=True)
+    assert "They cannot be repaired" in refused["errors"][0] and "differ in description" in refused["errors"][0]
