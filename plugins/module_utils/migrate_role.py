@@ -228,10 +228,15 @@ def sides(reads, ends):
         out["refusal"] = ("The destination is the source project (project uid %s on both sides, whatever their URLs): "
                           "refusing to copy a project onto itself. Nothing was written." % ends["source_uid"])
     elif out["errors"]:
-        out["refusal"] = "The copy cannot start: %s. Nothing was written." % "; ".join(e.rstrip(".") for e in out["errors"])
+        out["refusal"] = cannot_start(out["errors"])
     else:
         out["refusal"] = None
     return out
+
+
+def cannot_start(errors):
+    """The message that stops the copy before any write, naming every problem."""
+    return "The copy cannot start: %s. Nothing was written." % "; ".join(e.rstrip(".") for e in errors)
 
 
 # -- progress lines -----------------------------------------------------------------------
@@ -253,10 +258,18 @@ def _extract_line(extracted, project_name=None):
     return "extract: " + "; ".join(said)
 
 
-def _validate_line(plan, activation="mirror"):
+def _validate_lines(plan, activation="mirror", show_plan=False, **plan_options):
+    """The plan in one line; then what comes along, what cannot be copied, whether anything is to be
+    written, and with ``show_plan`` (check mode, or a prune that deletes) the plan item by item."""
     counts = plan.get("counts") or {}
-    return "validate: plan ok, %s, %d skipped, activation %s" % (
-        ", ".join("%d %s" % (counts.get(k, 0), k) for k in LOAD_KINDS[:4]), len(plan.get("skipped") or []), activation)
+    lines = ["validate: plan ok, %s, %d skipped, activation %s" % (
+        ", ".join("%d %s" % (counts.get(k, 0), k) for k in LOAD_KINDS[:4]), len(plan.get("skipped") or []), activation)]
+    lines += _notes_lines(plan)
+    if not plan.get("load_work", True):
+        lines.append("load: nothing to write, every load task's plan finds the destination as the copy needs it")
+    if show_plan:
+        lines += _plan_lines(plan, activation=activation, **plan_options)
+    return lines
 
 
 def _notes_lines(plan):
@@ -325,14 +338,24 @@ def _versions_line(versions_result, activation="mirror"):
         len([r for r in records if r.get("changed")]))
 
 
+def _load_line(plan, results, activation="mirror"):
+    """The progress of one or two load tasks (``results``: their registered results by kind, in
+    order); a task the plan found nothing for did not run, and says so."""
+    done = _load_results(results, plan)
+    if list(results) == ["versions"]:
+        return _versions_line(done["versions"], activation)
+    return "%s: %s" % (" and ".join(results), "; ".join(done[kind].get("msg") or "nothing to do" for kind in results))
+
+
 def _prune_line(plan, priority_result=None, prune=False):
     priority = "set" if (priority_result or {}).get("changed") else "unchanged"
     planned = sum(len(items) for items in (plan.get("prune") or {}).values())
     return "priority: %s; prune: %s" % (priority, ("%d to delete" % planned) if prune else "off")
 
 
-PROGRESS = {"extract": _extract_line, "validate": _validate_line, "notes": _notes_lines, "plan": _plan_lines,
-            "project": _project_lines, "versions": _versions_line, "prune": _prune_line, "stack": check_lines}
+PROGRESS = {"refusal": lambda plan: cannot_start(plan.get("errors") or []), "extract": _extract_line, "validate": _validate_lines, "notes": _notes_lines, "plan": _plan_lines,
+            "project": _project_lines, "versions": _versions_line, "load": _load_line, "prune": _prune_line,
+            "stack": check_lines}
 
 
 def progress(value, phase, **kwargs):
@@ -343,13 +366,30 @@ def progress(value, phase, **kwargs):
 
 
 # -- after the load tasks -----------------------------------------------------------------
-def _load_results(results):
+def _load_results(results, plan=None):
     """The registered results of the role's write tasks, by kind: ``project``, the load kinds,
     ``priority`` and ``prune_<kind>`` (each registered as ``_migrate_result_<kind>``, the prefix
-    optional here); a skipped task gives an empty mapping."""
-    return dict((name[len(RESULT_PREFIX):] if name.startswith(RESULT_PREFIX) else name,
-                 value if isinstance(value, dict) and not value.get("skipped") else {})
-                for name, value in (results or {}).items())
+    optional here); a skipped task gives an empty mapping, except a load task that did not run
+    because the ``plan`` found it nothing to write (its ``pending``): it gives what its module
+    would have said, every item unchanged."""
+    out = dict((name[len(RESULT_PREFIX):] if name.startswith(RESULT_PREFIX) else name,
+                value if isinstance(value, dict) and not value.get("skipped") else {})
+               for name, value in (results or {}).items())
+    for kind, work in ((plan or {}).get("pending") or {}).items():
+        if not work and not out.get(kind):
+            out[kind] = _nothing_written(kind, len(plan.get(kind) or []))
+    return out
+
+
+def _nothing_written(kind, count):
+    """The result of a load task with nothing to write, in its module's words (results.shape)."""
+    if kind == "priority":
+        return {"changed": False, "msg": "experience priority unchanged"}
+    label = "version" if kind == "versions" else BY_PLURAL[kind].name
+    summary = {"unchanged": count} if count else {}
+    return {"changed": False, "summary": summary, "results": [],
+            "msg": ("%d %ss: %d unchanged (nothing to write: the task did not run)" % (count, label, count)) if count
+            else "nothing to do"}
 
 
 def loaded(results, destination=None):
@@ -429,7 +469,7 @@ def report(results, plan, context):
     * ``line``: its summary line (without it, ``name: label counts; ...`` of a ``{label: counts}`` report);
     * ``calls``: what it cost that no write task's result holds, ``{side: [api_calls]}``, added to
       the sides' totals."""
-    results = _load_results(results)
+    results = _load_results(results, plan)
     sections = _sections(context)
     versions = results.get("versions", {})
     dest_calls = [context["calls"]["destination"]] + [r["api_calls"] for r in results.values() if r.get("api_calls")]

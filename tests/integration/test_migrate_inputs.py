@@ -98,7 +98,7 @@ def test_allow_skips_false_as_a_string_refuses_the_lytics_audience(tmp_path):
 
 def test_include_as_a_string_is_one_pattern(tmp_path):
     seen = assert_same(both_ways(tmp_path, {"migrate_include": ["Checkout*"]}, ["migrate_include=Checkout*"]))
-    assert "1 experiences" in task(seen, "Validate | progress")["msg"]
+    assert "1 experiences" in task(seen, "Validate | progress")["msg"][0]
     assert task(seen, "Load | experiences")["items"] == ["Checkout Button Color Test"]
 
 
@@ -116,7 +116,7 @@ def test_limits_as_a_key_value_string(tmp_path):
 
 def test_activation_as_a_string(tmp_path):
     seen = assert_same(both_ways(tmp_path, {"migrate_activation": "draft"}, ["migrate_activation=draft"]))
-    assert "activation draft" in task(seen, "Validate | progress")["msg"]
+    assert "activation draft" in task(seen, "Validate | progress")["msg"][0]
 
 
 def test_source_and_destination_as_json_strings(tmp_path):

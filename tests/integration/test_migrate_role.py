@@ -202,13 +202,17 @@ def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
                     if v["status"] in ("ACTIVE", "PAUSED", "DRAFT") for x in v["variants"])
         assert fact["variants"][exp["uid"]] == dict((s, s) for s in short), exp["name"]
 
-    # 2. the second run changes nothing: no write at all, every module task unchanged
+    # 2. the second run changes nothing: no write at all, and no load task runs: each one's plan
+    # (its module's, against the destination as extract read it) finds nothing to write, which the
+    # validate progress says; the report still counts every item, unchanged.
     mark = emu.mark()
     again = ansible_playbook(MIGRATE, extra_vars=variables)
     assert again.rc == 0, again.stdout[-4000:]
     assert writes(emu, mark) == []
-    modules = role_tasks(again)
-    assert len(modules) >= 6
+    assert [t["action"] for t in role_tasks(again)] == ["contentstack.personalize.personalize_report"]
+    assert not [t["name"] for t in again.tasks if " : Load | " in t["name"] or " : Priority | " in t["name"]]
+    said = task_ending(again, "Validate | progress")["result"]["msg"]
+    assert any(line.startswith("load: nothing to write") for line in said), said
     assert [t["name"] for t in again.tasks if t["result"].get("changed")] == []
     assert "changed=0" in again.stdout
     # Reads: each destination list and each experience's versions once; verify reads nothing
@@ -225,7 +229,40 @@ def test_full_copy_then_rerun_is_a_noop(emulator, ansible_playbook, tmp_path):
     source_calls = [e for e in emu.log(mark) if e["project"] == SOURCE["project_uid"]]
     assert report["calls"]["source"]["calls"] == len(source_calls)
     assert report["kinds"]["experiences"] == {"unchanged": len(dest_raw["experiences"])}
+    assert report["kinds"]["versions"] == {"unchanged": len(dest_raw["experiences"])}
+    assert report["verify"] == "ok" and report["priority_changed"] is False
     assert json.loads((tmp_path / "report" / "uid-map.json").read_text()) == fact
+
+
+def test_the_role_twice_in_one_play_reports_each_copy_on_its_own(emulator, ansible_playbook, tmp_path):
+    """include_role twice for one host (as a loop over projects would): the second copy, which has
+    nothing to write and runs no load task, reports its own results, not the first copy's registered ones."""
+    emu = emulator
+    base = copy_vars(emu, tmp_path)
+    play = {"hosts": "localhost", "gather_facts": False, "connection": "local",
+            "vars": {"ansible_python_interpreter": sys.executable}, "tasks": [
+                {"name": "copy %d" % n, "ansible.builtin.include_role": {"name": "contentstack.personalize.migrate"},
+                 "vars": dict(base, migrate_report_dir=str(tmp_path / ("report%d" % n)))} for n in (1, 2)]}
+    mark = emu.mark()
+    run = ansible_playbook(play)
+    assert run.rc == 0, run.stdout[-4000:]
+    first, second = [json.loads((tmp_path / ("report%d" % n) / "report.json").read_text()) for n in (1, 2)]
+    source_raw = emu.state()["projects"][SOURCE["project_uid"]]
+    attributes = len([a for a in source_raw["attributes"] if a.get("__type") != "PRESET"])
+    assert first["kinds"]["attributes"] == {"created": attributes} and first["priority_changed"] is True
+    assert second["kinds"]["attributes"] == {"unchanged": attributes} and second["priority_changed"] is False
+    assert second["verify"] == "ok" and second["version_changes"] == dict.fromkeys(second["version_changes"], 0)
+    # every write is the first copy's (its report counts each of them); the second one starts with its
+    # forget task, which this time had the first copy's results to forget
+    starts = [t for t in run.tasks if t["name"].endswith("Validate | forget an earlier copy's results in this play")]
+    assert [t["status"] for t in starts] == ["skipped", "ok"], starts
+    made = writes(emu, mark)
+    assert len(made) == sum(first["kinds"][k].get("created", 0) for k in ("attributes", "events", "audiences", "experiences")) \
+        + len(first["activations"]) + 1
+    assert [e for e in made if e["ts"] >= starts[1]["start"]] == []
+    # the second copy's destination calls are extract's reads: verify read nothing again
+    second_calls = [e for e in emu.log(mark) if e["ts"] >= starts[1]["start"] and e["project"] == DEST["project_uid"]]
+    assert second["calls"]["destination"]["calls"] == len(second_calls)
 
 
 # ----------------------------------------------------------------------------- 3

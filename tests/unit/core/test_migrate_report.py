@@ -103,3 +103,35 @@ def test_a_copy_that_reused_another_hosts_read_of_the_source_says_so():
         assert out["report"]["source_read"] == said
         assert out["report"]["calls"]["source"] == CALLS
         assert any(line.startswith("API calls: destination 0, source 5 (1 retries") for line in out["summary"])
+
+
+def test_a_load_task_the_plan_found_nothing_for_is_reported_as_its_module_would_report_it():
+    plan = {"attributes": [{"key": "a"}, {"key": "b"}], "events": [], "audiences": [{"name": "x"}], "experiences": [],
+            "versions": [{"experience": "e1"}, {"experience": "e2"}], "priority": ["e1", "e2"],
+            "pending": {"attributes": False, "events": False, "audiences": True, "experiences": False,
+                        "versions": False, "priority": False}}
+    results = {"_migrate_result_attributes": {"skipped": True, "changed": False},
+               "_migrate_result_audiences": {"changed": True, "summary": {"created": 1}, "msg": "1 audiences: 1 created"}}
+    out = migrate_role.report(results, plan, context())["report"]
+    assert out["kinds"]["attributes"] == {"unchanged": 2}
+    assert out["kinds"]["events"] == {} and out["kinds"]["audiences"] == {"created": 1}
+    assert out["kinds"]["versions"] == {"unchanged": 2} and out["version_changes"]["created"] == 0
+    assert out["priority_changed"] is False
+    # the progress lines say it too, in the module's words
+    line = migrate_role.progress(plan, "load", results={"attributes": results["_migrate_result_attributes"],
+                                                         "audiences": results["_migrate_result_audiences"]})
+    assert line == ("attributes and audiences: 2 attributes: 2 unchanged (nothing to write: the task did not run); "
+                    "1 audiences: 1 created")
+    assert migrate_role.progress(plan, "load", results={"versions": {"skipped": True}}, activation="mirror") == (
+        "versions and activation (mirror): 2 unchanged; 0 experiences' versions changed")
+    # a task skipped for another reason (the plan gives it work) is not made up
+    plan["pending"]["attributes"] = True
+    assert migrate_role.report(results, plan, context())["report"]["kinds"]["attributes"] == {}
+
+
+def test_the_validate_progress_says_when_nothing_is_to_be_written():
+    plan = {"counts": {"attributes": 1}, "notes": ["audience 'x' comes along"], "skipped": [], "load_work": False}
+    lines = migrate_role.progress(plan, "validate", activation="mirror")
+    assert lines[0].startswith("validate: plan ok, 1 attributes") and lines[1] == "audience 'x' comes along"
+    assert lines[2].startswith("load: nothing to write")
+    assert not any(line.startswith("load:") for line in migrate_role.progress(dict(plan, load_work=True), "validate"))
