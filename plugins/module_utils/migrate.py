@@ -13,12 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import collections
 import copy
 import fnmatch
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.compare import compare_items
-from ansible_collections.contentstack.personalize.plugins.module_utils.engine import Engine
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import RawProject, portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL, LOAD_ORDER
 from ansible_collections.contentstack.personalize.plugins.module_utils.portable import (
@@ -27,7 +25,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.portable 
     custom_refs,
     uses_lytics_attributes,
 )
-from ansible_collections.contentstack.personalize.plugins.module_utils import duplicates, priority, validate, version_writes
+from ansible_collections.contentstack.personalize.plugins.module_utils import duplicates, priority, validate
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError, PersonalizeInputError
 from ansible_collections.contentstack.personalize.plugins.module_utils.versions import live_and_draft, normalize_spec
 
@@ -222,11 +220,12 @@ def build_plan(source_raw, dest_raw=None, activation="mirror", include=None, exc
     plan["counts"] = dict((k, len(plan[k])) for k in ITEM_KINDS + ("versions",))
     plan["exact"] = exact_versions(activation)
     if not errors:
-        plan["pending"] = pending(plan, dest_raw)
+        # Verify's comparison, made on the destination as read: what it would find if nothing were written.
+        by_task = _by_task(plan, dst, activation, prune)
+        plan["differences"] = _lines(by_task)
+        plan["pending"] = pending(plan, dst, dest_raw, by_task)
         # Whether load.yml has anything to do: a load task with work, or something to prune.
         plan["load_work"] = any(plan["pending"].values()) or any(plan["prune"].values())
-        # What verify would find if nothing were written: its comparison, made on the destination as read.
-        plan["differences"] = compare(plan, dst, activation, prune)
     return plan
 
 
@@ -248,59 +247,73 @@ def exact_versions(activation):
     return activation == "mirror"
 
 
-class _AsRead(RawProject):
-    """The destination as extract read it, as the modules' plans read a project (no write, no limit:
-    the plan has checked the limits)."""
-
-    limits = collections.defaultdict(lambda: float("inf"))
-
-
-def pending(plan, dest_raw):
+def pending(plan, dst, dest_raw, by_task):
     """Whether each load task has work: ``{kind: bool}`` for the item kinds, ``versions`` and
-    ``priority``, by the modules' own plans (as in check mode, no call) against the destination as
-    extract read it (None: a project still to be created, where every task with items has work). A
-    task whose plan cannot be made here (it names an object an earlier task creates, or a duplicate
-    name) has work: its module says what."""
+    ``priority``. ``by_task`` is verify's comparison of the plan with the destination as read
+    (``_by_task``); ``dst`` that destination, portable, and ``dest_raw`` the same raw (None: a project
+    still to be created, where every task with items has work). An item kind or the versions have
+    work when verify finds them missing or different (an equal portable object is one its module
+    leaves alone, or re-runs would write); the priority task when its module would reorder: it puts
+    the copied experiences first, above the destination's own, which verify does not compare."""
     if dest_raw is None:
         return dict((kind, bool(plan[kind])) for kind in ITEM_KINDS + ("versions", "priority"))
-    project = _AsRead(dest_raw)
-    out = {}
-    for kind in ITEM_KINDS:
-        out[kind] = _has_work(lambda: any(c.action != "none" for c in Engine(project, check_mode=True).plan(
-            BY_PLURAL[kind].name, plan[kind])))
-    idx = project.indexes()
-    out["versions"] = _has_work(lambda: any(p.steps for p in version_writes.plan_items(
-        project, idx, plan["versions"], check_mode=False, exact=plan["exact"])))
-    out["priority"] = bool(plan["priority"]) and _has_work(lambda: _reorders(idx, project, plan["priority"]))
+    out = dict((kind, bool(by_task[kind]["load"])) for kind in ITEM_KINDS + ("versions",))
+    out["priority"] = bool(plan["priority"]) and _reorders(RawProject(dest_raw), plan["priority"])
     return out
 
 
-def _has_work(planned):
+def _reorders(project, order):
+    """Whether personalize_priority, given ``order``, would write the project's priority order."""
     try:
-        return planned()
+        current, wanted, missing = priority.plan(project.indexes().experiences, project.priority(), order, check_mode=False)
     except PersonalizeError:
-        return True
-
-
-def _reorders(idx, project, order):
-    current, wanted, missing = priority.plan(idx.experiences, project.priority(), order, check_mode=False)
+        return True  # an order its module cannot plan yet (an experience still to be created): it has work
     return bool(missing) or wanted != current
 
 
 def _item_problems(kind, expected, actual, prune):
-    """The verify lines of one kind: missing, differing (the fields of one item in one line), extra."""
-    label, problems, line_of = kind[:-1], [], {}
+    """The verify lines of one kind: ``load`` (missing, differing: the fields of one item in one
+    line), the load task's to write, and ``prune`` (extra, with prune), prune's to delete."""
+    label, out, line_of = kind[:-1], {"load": [], "prune": []}, {}
     for diff in compare_items(BY_PLURAL[kind].name, _identity(kind), expected.get(kind) or [],
                               [i for i in actual.get(kind) or [] if not i.get("read_only")], extra=prune):
-        if diff["field"] is None:
-            problems.append("%s %r %s" % (label, diff["item"], "is missing in the destination" if diff["actual"] is None
-                                          else "should have been deleted"))
+        problems = out["load"]
+        if diff["field"] is None and diff["actual"] is None:
+            problems.append("%s %r is missing in the destination" % (label, diff["item"]))
+        elif diff["field"] is None:
+            out["prune"].append("%s %r should have been deleted" % (label, diff["item"]))
         elif diff["item"] in line_of:
             problems[line_of[diff["item"]]] += ", " + diff["field"]
         else:
             line_of[diff["item"]] = len(problems)
             problems.append("%s %r differs in %s" % (label, diff["item"], diff["field"]))
-    return problems
+    return out
+
+
+def _by_task(expected, actual, activation="mirror", prune=False):
+    """Verify's lines by the task that makes them right: per item kind ``{load, prune}``, then
+    ``versions`` and ``priority`` (``{load}``)."""
+    out = dict((kind, _item_problems(kind, expected, actual, prune)) for kind in ITEM_KINDS)
+    have = dict((v["experience"], v["versions"]) for v in actual.get("versions") or [])
+    out["versions"] = {"load": []}
+    for entry in expected.get("versions") or []:
+        got = have.get(entry["experience"], [])
+        if activation == "draft":
+            got = [v for v in got if v["status"] == "draft"]
+        if got != entry["versions"]:
+            out["versions"]["load"].append("versions of experience %r differ: expected %s, found %s" % (
+                entry["experience"], [v["status"] for v in entry["versions"]], [v["status"] for v in got]))
+    order = [n for n in actual.get("priority") or [] if n in set(expected.get("priority") or [])]
+    out["priority"] = {"load": [] if order == list(expected.get("priority") or []) else [
+        "experience priority order differs: expected %s, found %s" % (expected.get("priority"), order)]}
+    return out
+
+
+def _lines(by_task):
+    """The lines of ``_by_task`` in verify's order: the item kinds alphabetically (each kind's missing and
+    differing objects, then its extra ones), the versions, the priority."""
+    return [line for kind in sorted(ITEM_KINDS) for part in ("load", "prune") for line in by_task[kind][part]] \
+        + by_task["versions"]["load"] + by_task["priority"]["load"]
 
 
 def compare(expected, actual, activation="mirror", prune=False):
@@ -308,21 +321,7 @@ def compare(expected, actual, activation="mirror", prune=False):
 
     ``expected``: a plan (its items per kind, versions and priority are what the destination must
     hold afterwards), or any mapping with those keys."""
-    problems = []
-    for kind in sorted(ITEM_KINDS):
-        problems.extend(_item_problems(kind, expected, actual, prune))
-    have = dict((v["experience"], v["versions"]) for v in actual.get("versions") or [])
-    for entry in expected.get("versions") or []:
-        got = have.get(entry["experience"], [])
-        if activation == "draft":
-            got = [v for v in got if v["status"] == "draft"]
-        if got != entry["versions"]:
-            problems.append("versions of experience %r differ: expected %s, found %s" % (
-                entry["experience"], [v["status"] for v in entry["versions"]], [v["status"] for v in got]))
-    order = [n for n in actual.get("priority") or [] if n in set(expected.get("priority") or [])]
-    if order != list(expected.get("priority") or []):
-        problems.append("experience priority order differs: expected %s, found %s" % (expected.get("priority"), order))
-    return problems
+    return _lines(_by_task(expected, actual, activation, prune))
 
 
 def _version_pairs(mine, theirs):

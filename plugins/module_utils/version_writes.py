@@ -30,23 +30,17 @@ def execute(listings, task):
     """personalize_version: plan every item, then write, then shape the result."""
     idx = listings.indexes("audiences", "events", "experiences")
     idx.set_lenient(task.check_mode)
-    plans = plan_items(listings, idx, task.items, task.check_mode, task.params.get("exact", False))
+    seen = set()
+    plans = [_plan_item(listings, idx, item, pos, seen, task) for pos, item in enumerate(task.items)]
     records = [_record(listings, idx, plan, task.check_mode) for plan in plans]
     return results.shape(task, {"records": records, "warnings": idx.warnings()}, results.versions_message)
-
-
-def plan_items(listings, idx, items, check_mode, exact=False):
-    """The planned calls of every item (an experience's versions), each a ``_Plan`` whose ``steps``
-    are empty when the experience already holds them; nothing is written."""
-    seen = set()
-    return [_plan_item(listings, idx, item, pos, seen, check_mode, exact) for pos, item in enumerate(items)]
 
 
 # The planned calls for one experience.
 _Plan = namedtuple("_Plan", "name uid exp_type steps before after")
 
 
-def _plan_item(listings, idx, item, pos, seen, check_mode, exact):
+def _plan_item(listings, idx, item, pos, seen, task):
     if not isinstance(item, dict) or not isinstance(item.get("experience"), str):
         raise PersonalizeInputError("versions item %d: experience (the experience name) is required" % pos)
     name = item["experience"]
@@ -58,7 +52,7 @@ def _plan_item(listings, idx, item, pos, seen, check_mode, exact):
     exp_raw = idx.experiences.by_ident.get(name)
     specs = _version_specs(item, where)
     if exp_raw is None:
-        if not check_mode:
+        if not task.check_mode:
             raise PersonalizeInputError("%s does not exist in the project; create it first with "
                                         "contentstack.personalize.personalize_experience" % where)
         idx.experiences.assumed.add(name)
@@ -68,6 +62,7 @@ def _plan_item(listings, idx, item, pos, seen, check_mode, exact):
     else:
         exp_type = KINDS["experience"].export(exp_raw, idx)["type"]
         raw_versions = listings.versions(uid)
+    exact = task.params.get("exact", False)
     if specs is None:
         # The status alone: the live content as it is (a draft is never deleted by a pause).
         desired, exact = vers.status_only(where, item.get("status"), raw_versions, exp_type, idx), False

@@ -140,8 +140,11 @@ def test_two_machines_leave_twins_that_migrate_repair_duplicates_repairs(tmp_pat
         assert check.rc == 0, (check.failure(), check.stdout[-3000:])
         assert pair.dest.writes(mark) == [], "check mode writes nothing"
         listed = task_named(check, "Repair | progress")[0]["result"]["msg"]
+        # the repair comes before any load task (the identical twins aside, both runs completed the copy:
+        # the plan may find the load nothing to write)
         order = [t["name"].split(" : ", 1)[-1] for t in check.tasks]
-        assert order.index("Repair | progress") < order.index("Load | audiences (rules remapped to destination attribute uids)")
+        loads = [order.index(n) for n in order if n.startswith(("Load | ", "Priority | "))]
+        assert order.index("Repair | progress") < min(loads + [len(order)])
         assert all(any(repr(n) in line and "would delete" in line for line in listed) for n in twins), listed
 
         repaired = finish(start(tmp_path, repair_vars, "repaired"))
