@@ -18,6 +18,8 @@ from ansible_collections.contentstack.personalize.plugins.module_utils import ru
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_role import endpoint
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
+# Loads the collection's filters and lookups into ansible-playbook's own process (see preload.py).
+from ansible_collections.contentstack.personalize.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
 
 
 def destination_of(params):

@@ -20,6 +20,8 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.contentstack.personalize.plugins.module_utils.runner import run_module
 from ansible_collections.contentstack.personalize.plugins.module_utils.specs import module_spec
+# Loads the collection's filters and lookups into ansible-playbook's own process (see preload.py).
+from ansible_collections.contentstack.personalize.plugins.plugin_utils import preload  # noqa: F401 pylint: disable=unused-import
 
 
 class PersonalizeAction(ActionBase):

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """FOR INTERNAL COLLECTION USE ONLY: what every filter plugin of the collection shares.
 
-* ``plain``: Ansible's lazy, tagged containers as plain data, in one pass;
+* ``plain``: Ansible's lazy, tagged containers as plain data, in one pass; ``as_stored``: the same
+  for a fact or a registered result, without rendering what was rendered when it was stored;
 * ``guard``: a filter whose collection errors (``PersonalizeError``) fail the task as filter errors,
   its arguments made plain first; ``picking``: the same for a filter that only picks a few fields of
   large registered results, whose arguments are left as they are.
@@ -13,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -35,6 +37,26 @@ def plain(value):
         if isinstance(value, kind):
             return kind(value)
     return value
+
+
+def as_stored(value):
+    """A fact's or a registered result's data as plain data, taken as Ansible stored it.
+
+    Such data was rendered when it was stored (a set_fact's template, a module's or a lookup's
+    answer: API data is never a template), so there is nothing left to render. ``plain`` reads a
+    lazy container value by value, a template call each (over a second for a large project's raw
+    export); here the container gives its contents as stored, when ansible-core offers that (its
+    lazy containers' ``_non_lazy_copy``, ansible-core 2.19), and a JSON round trip copies them (in C:
+    the filters never share the fact store's own objects). Anything else, or anything JSON cannot
+    hold, is read as ``plain`` reads it. Not for variables whose values are templates still to
+    render (task or role vars)."""
+    copy = getattr(value, "_non_lazy_copy", None)
+    if callable(copy):
+        try:
+            return json.loads(json.dumps(copy()))  # pylint: disable=not-callable
+        except (TypeError, ValueError):
+            pass
+    return plain(value)
 
 
 def guard(func, plain_arguments=True):
