@@ -353,9 +353,9 @@ def _prune_line(plan, priority_result=None, prune=False):
     return "priority: %s; prune: %s" % (priority, ("%d to delete" % planned) if prune else "off")
 
 
-PROGRESS = {"refusal": lambda plan: cannot_start(plan.get("errors") or []), "extract": _extract_line, "validate": _validate_lines, "notes": _notes_lines, "plan": _plan_lines,
-            "project": _project_lines, "versions": _versions_line, "load": _load_line, "prune": _prune_line,
-            "stack": check_lines}
+PROGRESS = {"refusal": lambda plan: cannot_start(plan.get("errors") or []), "extract": _extract_line,
+            "validate": _validate_lines, "notes": _notes_lines, "plan": _plan_lines, "project": _project_lines,
+            "versions": _versions_line, "load": _load_line, "prune": _prune_line, "stack": check_lines}
 
 
 def progress(value, phase, **kwargs):

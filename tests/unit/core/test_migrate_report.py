@@ -118,8 +118,8 @@ def test_a_load_task_the_plan_found_nothing_for_is_reported_as_its_module_would_
     assert out["kinds"]["versions"] == {"unchanged": 2} and out["version_changes"]["created"] == 0
     assert out["priority_changed"] is False
     # the progress lines say it too, in the module's words
-    line = migrate_role.progress(plan, "load", results={"attributes": results["_migrate_result_attributes"],
-                                                         "audiences": results["_migrate_result_audiences"]})
+    both = {"attributes": results["_migrate_result_attributes"], "audiences": results["_migrate_result_audiences"]}
+    line = migrate_role.progress(plan, "load", results=both)
     assert line == ("attributes and audiences: 2 attributes: 2 unchanged (nothing to write: the task did not run); "
                     "1 audiences: 1 created")
     assert migrate_role.progress(plan, "load", results={"versions": {"skipped": True}}, activation="mirror") == (
