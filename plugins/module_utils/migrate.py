@@ -216,23 +216,25 @@ def build_plan(source_raw, dest_raw=None, activation="mirror", include=None, exc
     errors.extend(_version_errors(sel, plan["versions"], source_raw, lim))
     plan["priority"] = [n for n in src["priority"] if n in sel.chosen["experiences"]]
     plan["prune"] = _prune_items(sel, dst, prune)
-    plan["duplicates"] = _duplicates(dest_raw, repair_duplicates, errors)
+    # The destination's lists as the modules' plans read a project (one index for every check below).
+    project = RawProject(dest_raw) if dest_raw is not None else None
+    plan["duplicates"] = _duplicates(project, repair_duplicates, errors)
     plan["counts"] = dict((k, len(plan[k])) for k in ITEM_KINDS + ("versions",))
     plan["exact"] = exact_versions(activation)
     if not errors:
         # Verify's comparison, made on the destination as read: what it would find if nothing were written.
         by_task = _by_task(plan, dst, activation, prune)
         plan["differences"] = _lines(by_task)
-        plan["pending"] = pending(plan, dst, dest_raw, by_task)
+        plan["pending"] = pending(plan, project, by_task)
         # Whether load.yml has anything to do: a load task with work, or something to prune.
         plan["load_work"] = any(plan["pending"].values()) or any(plan["prune"].values())
     return plan
 
 
-def _duplicates(dest_raw, repair, errors):
+def _duplicates(project, repair, errors):
     """The destination's twins (``duplicates.outcome``, found in the lists extract read: no call) and,
     in ``errors``, the line that stops the copy when they cannot be repaired or repair is not asked for."""
-    found = duplicates.plan(RawProject(dest_raw)) if dest_raw is not None else {"duplicates": [], "repairs": [], "unresolved": []}
+    found = duplicates.plan(project) if project is not None else {"duplicates": [], "repairs": [], "unresolved": []}
     out = duplicates.outcome(found)
     if out["duplicates"] and (not repair or out["unresolved"]):
         errors.append("%s. %s" % ("; ".join(out["ambiguous"]), (
@@ -247,18 +249,18 @@ def exact_versions(activation):
     return activation == "mirror"
 
 
-def pending(plan, dst, dest_raw, by_task):
+def pending(plan, project, by_task):
     """Whether each load task has work: ``{kind: bool}`` for the item kinds, ``versions`` and
     ``priority``. ``by_task`` is verify's comparison of the plan with the destination as read
-    (``_by_task``); ``dst`` that destination, portable, and ``dest_raw`` the same raw (None: a project
-    still to be created, where every task with items has work). An item kind or the versions have
+    (``_by_task``); ``project`` that destination's lists (a RawProject; None: a project still to be
+    created, where every task with items has work). An item kind or the versions have
     work when verify finds them missing or different (an equal portable object is one its module
     leaves alone, or re-runs would write); the priority task when its module would reorder: it puts
     the copied experiences first, above the destination's own, which verify does not compare."""
-    if dest_raw is None:
+    if project is None:
         return dict((kind, bool(plan[kind])) for kind in ITEM_KINDS + ("versions", "priority"))
     out = dict((kind, bool(by_task[kind]["load"])) for kind in ITEM_KINDS + ("versions",))
-    out["priority"] = bool(plan["priority"]) and _reorders(RawProject(dest_raw), plan["priority"])
+    out["priority"] = bool(plan["priority"]) and _reorders(project, plan["priority"])
     return out
 
 
@@ -275,9 +277,9 @@ def _item_problems(kind, expected, actual, prune):
     """The verify lines of one kind: ``load`` (missing, differing: the fields of one item in one
     line), the load task's to write, and ``prune`` (extra, with prune), prune's to delete."""
     label, out, line_of = kind[:-1], {"load": [], "prune": []}, {}
+    problems = out["load"]
     for diff in compare_items(BY_PLURAL[kind].name, _identity(kind), expected.get(kind) or [],
                               [i for i in actual.get(kind) or [] if not i.get("read_only")], extra=prune):
-        problems = out["load"]
         if diff["field"] is None and diff["actual"] is None:
             problems.append("%s %r is missing in the destination" % (label, diff["item"]))
         elif diff["field"] is None:

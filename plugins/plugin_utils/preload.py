@@ -7,7 +7,7 @@ ansible-playbook forks a worker process for every task of every host, and ansibl
 loader compiles a collection's Python source on every import (it keeps no bytecode). A filter or
 lookup of this collection that ansible-playbook's own process never loaded is therefore imported
 and compiled again in every task that uses it, with what it imports (``requests`` among them):
-0.1-0.4 s of CPU per task, more than most tasks' own work (docs/performance.md, "Controller time").
+0.1-0.4 s of CPU per task, more than most tasks' own work (docs/performance.md, "After the load runs only with work").
 
 Before it queues a task, the strategy loads the task's action plugin class in ansible-playbook's
 own process. Every action plugin of this collection imports this module, which loads the
