@@ -13,30 +13,34 @@ from ansible_collections.contentstack.personalize.plugins.module_utils import mi
 from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import complete_connection
-from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, guard, picking, plain
+from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, as_text, guard, picking, plain, project_fact
 
 
 @picking
 def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
                  allow_skips=False, prune=False, limits=None, repair_duplicates=False):
     """The validated load plan of a copy (see module_utils/migrate.py); ``dest_raw`` None for a
-    destination that does not exist yet. The raw exports are facts: taken as stored (``as_stored``)."""
+    destination that does not exist yet. The raw exports are facts: mappings taken as stored, or the
+    JSON text the role keeps them as (``project_fact``)."""
     options = plain([activation, include, exclude, allow_skips, prune, limits, repair_duplicates])
-    return migrate.build_plan(as_stored(source_raw), as_stored(dest_raw), *options)
+    return migrate.build_plan(project_fact(source_raw, "the source"), project_fact(dest_raw, "the destination"), *options)
 
 
 @picking
 def migrate_compare(expected, actual_raw, activation="mirror", prune=False):
-    """Differences between the planned project and a raw export of the destination (both facts: taken as stored)."""
-    return migrate.compare(as_stored(expected), portable_from_raw(as_stored(actual_raw)), plain(activation), plain(prune))
+    """Differences between the planned project and a raw export of the destination (both facts: taken as stored;
+    the export may be its JSON text)."""
+    actual = project_fact(actual_raw, "the destination")
+    return migrate.compare(as_stored(expected), portable_from_raw(actual), plain(activation), plain(prune))
 
 
 @picking
 def migrate_uid_map(source_raw, dest_raw, source_project=None, destination_project=None):
     """Source uid -> destination uid per kind, and variant shortUids per experience; with both
     project uids, ``projects`` maps the source project to the destination project. The two projects
-    are facts: taken as stored (``as_stored``), which costs less than reading their fields one by one."""
-    out = plain(migrate.uid_map(as_stored(source_raw), as_stored(dest_raw)))
+    are facts: taken as stored, or decoded from the JSON text the role keeps them as (``project_fact``), which costs
+    less than reading their fields one by one."""
+    out = plain(migrate.uid_map(project_fact(source_raw, "the source"), project_fact(dest_raw, "the destination")))
     source_project, destination_project = plain(source_project), plain(destination_project)
     if source_project and destination_project:
         out["projects"] = {source_project: destination_project}
@@ -91,8 +95,18 @@ def migrate_endpoints(source, destination, found=None):
 
 @picking
 def migrate_sides(reads, endpoints):
-    """What each side holds after the export lookup, and the message that stops the copy, if any."""
-    return migrate_role.sides(reads, plain(endpoints))
+    """What each side holds after the export lookup, and the message that stops the copy, if any; each
+    side's raw export as compact JSON text (``as_text``: the fact is set and read back at a fraction of
+    the cost of a structured one)."""
+    out = migrate_role.sides(as_stored(reads), plain(endpoints))
+    out.update((side, as_text(out[side])) for side in migrate_role.SIDES)
+    return out
+
+
+@guard
+def migrate_as_text(raw_export):
+    """A raw export (or any data) as the compact JSON text the copy role keeps whole projects in."""
+    return as_text(raw_export)
 
 
 @picking
@@ -100,8 +114,12 @@ def migrate_progress(value, phase, **kwargs):
     """The plain-words progress of one phase of the copy (it reads only counts and names of
     ``value``, which may be a whole raw export: no need to copy it first)."""
     # ``results`` (the load phase's registered results) is read like ``value``, only the fields it needs.
-    kwargs = dict((k, v if k == "results" else plain(v)) for k, v in kwargs.items())
-    return plain(migrate_role.progress(value, plain(phase), **kwargs))
+    # A raw export may be the JSON text the role keeps it as: the extract's sides, validate's destination.
+    kwargs = dict((k, v if k == "results" else project_fact(v) if k == "destination" else plain(v)) for k, v in kwargs.items())
+    phase = plain(phase)
+    if phase == "extract" and value is not None:
+        value = dict(value, **dict((side, project_fact(value.get(side), "the " + side)) for side in migrate_role.SIDES))
+    return plain(migrate_role.progress(value, phase, **kwargs))
 
 
 @picking
@@ -149,9 +167,9 @@ def migrate_stack_plan(plan, source_raw, dest_raw, source_stack, dest_stack, set
 
 
 def _when(on, value):
-    """``value`` (a fact: taken as stored) when the stack phase is on, else None: a phase that is off reads
-    neither project."""
-    return as_stored(value) if on else None
+    """``value`` (a fact: taken as stored, a raw export's JSON text decoded) when the stack phase is on, else
+    None: a phase that is off reads neither project."""
+    return project_fact(value, "a fact of the copy") if on else None
 
 
 @picking
@@ -178,6 +196,7 @@ class FilterModule(object):
             "typed_vars": typed_vars,
             "migrate_endpoints": migrate_endpoints,
             "migrate_sides": migrate_sides,
+            "migrate_as_text": migrate_as_text,
             "migrate_progress": migrate_progress,
             "migrate_loaded": migrate_loaded,
             "migrate_report": migrate_report,

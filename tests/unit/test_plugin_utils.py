@@ -6,7 +6,10 @@ import json
 import subprocess
 import sys
 
-from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, plain
+import pytest
+
+from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
+from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, as_text, plain, project_fact
 
 RAW = {"audiences": [{"uid": "a1", "name": "Gold", "definition": {"rules": [{"value": [1, 2.5, None, True]}]}}],
        "priority": {"priorityOrder": ["e1"]}}
@@ -41,6 +44,24 @@ def test_what_json_cannot_hold_and_plain_data_are_read_as_plain_reads_them():
     lazy = LazyDict({"at": when, "n": 1})
     assert as_stored(lazy) == {"at": when, "n": 1} == plain(lazy)
     assert as_stored(RAW) == RAW and as_stored(None) is None and as_stored("x") == "x"
+
+
+def test_a_whole_project_is_kept_as_compact_json_text_and_read_back_as_a_copy():
+    lazy = LazyDict(json.loads(json.dumps(RAW)))
+    LazyDict.reads = 0
+    text = as_text(lazy)
+    assert isinstance(text, str) and ": " not in text and ", " not in text and LazyDict.reads == 0
+    back = project_fact(text)
+    assert back == RAW and project_fact(RAW) == RAW
+    assert as_text(None) is None and project_fact(None) is None
+
+
+@pytest.mark.parametrize("text, found", [("not json", "must be a mapping or its JSON text"),
+                                         ("[1, 2]", "got JSON list")])
+def test_text_that_is_not_a_json_object_is_an_error_naming_what_it_should_be(text, found):
+    with pytest.raises(PersonalizeError) as err:
+        project_fact(text, "the destination")
+    assert str(err.value).startswith("the destination must be") and found in str(err.value)
 
 
 def test_loading_an_action_plugin_loads_every_filter_and_lookup_of_the_collection():
