@@ -16,6 +16,12 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.options i
 from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, as_text, guard, picking, plain, project_fact
 
 
+# The plan's item lists (one per load kind): the role keeps them in its plan fact as JSON text.
+PLAN_TEXT = migrate_role.LOAD_KINDS
+# The progress phases whose value is a plan.
+PLAN_PHASES = ("validate", "notes", "plan", "project", "load", "prune")
+
+
 @picking
 def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclude=None,
                  allow_skips=False, prune=False, limits=None, repair_duplicates=False):
@@ -29,9 +35,9 @@ def migrate_plan(source_raw, dest_raw, activation="mirror", include=None, exclud
 @picking
 def migrate_compare(expected, actual_raw, activation="mirror", prune=False):
     """Differences between the planned project and a raw export of the destination (both facts: taken as stored;
-    the export may be its JSON text)."""
+    the export may be its JSON text, the plan's item lists too)."""
     actual = project_fact(actual_raw, "the destination")
-    return migrate.compare(as_stored(expected), portable_from_raw(actual), plain(activation), plain(prune))
+    return migrate.compare(plan_fact(expected), portable_from_raw(actual), plain(activation), plain(prune))
 
 
 @picking
@@ -58,7 +64,7 @@ def migrate_inputs(variables, argument_specs):
     """The role's variables typed by its argument spec (``argument_specs`` is the content of
     meta/argument_specs.yml, or the ``options`` of one entry point), by name without the
     ``migrate_`` prefix, and ``errors`` naming each variable (see module_utils/migrate_role.py)."""
-    return migrate_role.inputs(variables, _options(argument_specs))
+    return migrate_role.inputs(variables, migrate_role.spec_options(argument_specs))
 
 
 @guard
@@ -68,22 +74,13 @@ def typed_vars(variables, spec, folders=None):
     must be folders this run can make or write, made absolute from the working directory (a
     relative folder means the same wherever the playbook lives: a collection's playbooks live in
     the installed collection)."""
-    out, errors = migrate_role.typed(variables, _options(spec))
+    out, errors = migrate_role.typed(variables, migrate_role.spec_options(spec))
     for name in folders or []:
         if isinstance(out.get(name), str) and out[name]:
             out[name] = os.path.abspath(out[name])
             errors.append(migrate_role.folder_problem(out[name], name))
     out["errors"] = [e for e in errors if e]
     return out
-
-
-def _options(spec):
-    """The ``options`` of an argument spec file's ``main`` entry point, or ``spec`` as given."""
-    if isinstance(spec, dict) and "argument_specs" in spec:
-        spec = spec["argument_specs"]["main"]["options"]
-    if not isinstance(spec, dict):
-        raise PersonalizeError("an argument spec must be a mapping of options, got %s" % type(spec).__name__)
-    return spec
 
 
 @guard
@@ -119,6 +116,8 @@ def migrate_progress(value, phase, **kwargs):
     phase = plain(phase)
     if phase == "extract" and value is not None:
         value = dict(value, **dict((side, project_fact(value.get(side), "the " + side)) for side in migrate_role.SIDES))
+    elif phase in PLAN_PHASES:
+        value = plan_fact(value)
     return plain(migrate_role.progress(value, phase, **kwargs))
 
 
@@ -131,7 +130,7 @@ def migrate_loaded(results, destination=None):
 @picking
 def migrate_report(results, plan, **context):
     """report.json and the summary lines, from the write tasks' results by kind."""
-    return plain(migrate_role.report(results, plan, plain(context)))
+    return plain(migrate_role.report(results, plan_fact(plan), plain(context)))
 
 
 @guard
@@ -157,13 +156,26 @@ def migrate_stack_plan(plan, source_raw, dest_raw, source_stack, dest_stack, set
                        destination_missing=False):
     """The Personalize plan with its stack phase under ``stack`` (links, entry variants, their changes,
     what to wait for), the stack's errors and skips added to the plan's (see module_utils/migrate_stack.py).
-    The two projects are made plain only when the stack phase is on: without it they are not read."""
+    The two projects are made plain only when the stack phase is on: without it they are not read.
+    The plan's item lists come back as JSON text (``as_text``): the role keeps its plan so, and every
+    filter that takes a plan reads them back (``plan_fact``)."""
     settings = plain(settings)
     on = bool(settings.get("on"))
-    return plain(migrate_stack.with_plan(as_stored(plan), _when(on, source_raw), _when(on, dest_raw), _when(on, source_stack),
-                                         _when(on, dest_stack), dict(settings, allow_skips=plain(allow_skips),
-                                                                     prune=plain(prune),
-                                                                     destination_missing=plain(destination_missing))))
+    out = plain(migrate_stack.with_plan(plan_fact(plan), _when(on, source_raw), _when(on, dest_raw), _when(on, source_stack),
+                                        _when(on, dest_stack), dict(settings, allow_skips=plain(allow_skips),
+                                                                    prune=plain(prune),
+                                                                    destination_missing=plain(destination_missing))))
+    out.update((kind, as_text(out[kind])) for kind in PLAN_TEXT if isinstance(out.get(kind), list))
+    return out
+
+
+def plan_fact(plan):
+    """A plan as the filters read it: taken as stored, its item lists decoded when kept as JSON text (the
+    role's plan fact, see ``migrate_stack_plan``)."""
+    out = as_stored(plan)
+    if isinstance(out, dict):
+        out.update((kind, project_fact(out[kind], "the plan's " + kind, kind=list)) for kind in PLAN_TEXT if isinstance(out.get(kind), str))
+    return out
 
 
 def _when(on, value):

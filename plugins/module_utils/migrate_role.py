@@ -35,6 +35,7 @@ from ansible_collections.contentstack.personalize.plugins.module_utils.errors im
 from ansible_collections.contentstack.personalize.plugins.module_utils.migrate_stack import check_lines
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.kinds import BY_PLURAL
+from ansible_collections.contentstack.personalize.plugins.module_utils.options import CONNECTION_ARGSPEC
 from ansible_collections.contentstack.personalize.plugins.module_utils.results import names_line
 
 SIDES = ("source", "destination")
@@ -137,6 +138,56 @@ def inputs(values, spec):
         errors.append(problem)
     out["errors"] = errors
     return out
+
+
+def load_argument_specs(path):
+    """The content of an argument spec file (a role's meta/argument_specs.yml), read with PyYAML's C
+    loader when it has one; raises PersonalizeError for a file that cannot be read or is not YAML."""
+    try:
+        import yaml  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise PersonalizeError("reading %s needs the Python library PyYAML (it comes with ansible-core)" % path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        with open(path) as handle:
+            return yaml.load(handle, Loader=loader)  # nosec: a safe loader
+    except (IOError, OSError) as exc:
+        raise PersonalizeError("cannot read the argument spec %s: %s" % (path, exc.strerror or exc))
+    except yaml.YAMLError as exc:
+        raise PersonalizeError("the argument spec %s is not YAML: %s" % (path, exc))
+
+
+def spec_options(spec):
+    """The ``options`` of an argument spec file's ``main`` entry point, or ``spec`` as given (the options
+    themselves); raises PersonalizeError for anything else."""
+    if isinstance(spec, dict) and "argument_specs" in spec:
+        spec = spec["argument_specs"]["main"]["options"]
+    if not isinstance(spec, dict):
+        raise PersonalizeError("an argument spec must be a mapping of options, got %s" % type(spec).__name__)
+    return spec
+
+
+def refusal_of_inputs(errors):
+    """The message that stops the copy on its variables, before anything is read."""
+    return "The copy cannot start: %s. Nothing was read or written." % "; ".join(errors)
+
+
+def inputs_argument_spec():
+    """personalize_migrate_inputs's options, and the connection options it accepts (and does not use)."""
+    return dict(CONNECTION_ARGSPEC, variables={"type": "dict", "required": True},
+                argument_specs={"type": "path", "required": True})
+
+
+def typed_inputs(params):
+    """personalize_migrate_inputs: ``{inputs}``, the variables typed by the spec file, or ``{failed, msg}``,
+    the refusal naming every variable that cannot be used."""
+    try:
+        typed_in = inputs(params["variables"] or {}, spec_options(load_argument_specs(params["argument_specs"])))
+    except PersonalizeError as exc:
+        return {"failed": True, "changed": False, "msg": refusal_of_inputs([str(exc)])}
+    if typed_in["errors"]:
+        return {"failed": True, "changed": False, "msg": refusal_of_inputs(typed_in["errors"])}
+    return {"changed": False, "inputs": typed_in}
 
 
 def endpoint(connection):

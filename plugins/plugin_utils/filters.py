@@ -78,18 +78,20 @@ def as_text(value):
     return json.dumps(plain(value), separators=(",", ":"))
 
 
-def project_fact(value, what="a raw export"):
+def project_fact(value, what="a raw export", kind=dict):
     """A whole project from a fact: the JSON text ``as_text`` made (decoded), or a mapping (``as_stored``);
-    None stays None. Raises PersonalizeError, naming ``what``, for text that is not a JSON object."""
+    None stays None. ``kind``: ``list`` for a list of items kept so. Raises PersonalizeError, naming
+    ``what``, for text that is not JSON of that kind."""
     if value is None:
         return None
+    expected = "a mapping" if kind is dict else "a list"
     if isinstance(value, str):
         try:
             data = json.loads(value)
         except ValueError as exc:
-            raise PersonalizeError("%s must be a mapping or its JSON text: %s" % (what, exc))
-        if not isinstance(data, dict):
-            raise PersonalizeError("%s must be a mapping or its JSON text, got JSON %s" % (what, type(data).__name__))
+            raise PersonalizeError("%s must be %s or its JSON text: %s" % (what, expected, exc))
+        if not isinstance(data, kind):
+            raise PersonalizeError("%s must be %s or its JSON text, got JSON %s" % (what, expected, type(data).__name__))
         return data
     return as_stored(value)
 

@@ -63,9 +63,11 @@ def wrapper(tmp_path, export=False):
 
 def role_tasks(run, prefix="contentstack.personalize."):
     """The records of the role's load tasks (modules of this collection; extract only reads, in
-    check mode, when it looks a destination project up by name; the destination's lock is local)."""
+    check mode, when it looks a destination project up by name; the destination's lock is local, and
+    the typing of the role's variables reads nothing)."""
+    local = ("personalize_export", "personalize_lock", "personalize_migrate_inputs")
     return [t for t in run.tasks if t["action"].startswith(prefix)
-            and t["action"] not in (prefix + "personalize_export", prefix + "personalize_lock")
+            and t["action"] not in [prefix + name for name in local]
             and "Extract | " not in t["name"]]
 
 

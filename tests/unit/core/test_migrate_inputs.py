@@ -149,3 +149,54 @@ def test_one_project_uid_on_both_sides_is_one_project_whatever_the_urls(dest):
 
 def test_two_project_uids_on_one_host_are_two_projects():
     assert not migrate_role.endpoints(SRC, dict(SRC, project_uid=DST["project_uid"]))["same_project"]
+
+
+SPEC_FILE = str(ROOT / "roles" / "migrate" / "meta" / "argument_specs.yml")
+
+
+def test_the_inputs_module_types_the_variables_from_the_spec_file_as_the_filter_does():
+    out = migrate_role.typed_inputs({"variables": given(prune="false"), "argument_specs": SPEC_FILE})
+    assert out == {"changed": False, "inputs": migrate_role.inputs(given(prune="false"), SPEC)}
+    assert out["inputs"]["prune"] is False
+
+
+def test_the_inputs_module_refuses_every_unusable_variable_in_one_message_that_names_them():
+    variables = given(prune="perhaps", prnue=True)
+    variables["migrate_source"]["authtoken"] = "csat-secret-4f1d"
+    out = migrate_role.typed_inputs({"variables": variables, "argument_specs": SPEC_FILE})
+    assert out["failed"] is True and "inputs" not in out
+    assert out["msg"].startswith("The copy cannot start: ") and out["msg"].endswith(". Nothing was read or written.")
+    assert "migrate_prune" in out["msg"] and "unknown variable(s) migrate_prnue" in out["msg"]
+    assert "csat-secret-4f1d" not in out["msg"]
+
+
+@pytest.mark.parametrize("content, found", [(None, "cannot read the argument spec"), ("a: [", "is not YAML"),
+                                            ("- a\n- b\n", "an argument spec must be a mapping of options")])
+def test_an_argument_spec_file_that_cannot_be_used_is_a_refusal_naming_it(tmp_path, content, found):
+    path = tmp_path / "argument_specs.yml"
+    if content is not None:
+        path.write_text(content)
+    out = migrate_role.typed_inputs({"variables": given(), "argument_specs": str(path)})
+    assert out["failed"] is True and found in out["msg"], out["msg"]
+    assert (str(path) in out["msg"]) is (content != "- a\n- b\n"), "a file that cannot be read or parsed is named"
+
+
+def test_the_inputs_action_hides_a_typed_result_and_shows_a_refusal(monkeypatch):
+    from ansible.plugins.action import ActionBase
+    from ansible_collections.contentstack.personalize.plugins.action.personalize_migrate_inputs import ActionModule
+
+    monkeypatch.setattr(ActionBase, "run", lambda self, tmp=None, task_vars=None: {})  # its bookkeeping needs a connection
+
+    class Task(object):
+        def __init__(self, args):
+            self.args, self.async_val, self.check_mode, self.diff = args, 0, False, False
+
+    def run(variables):
+        action = ActionModule.__new__(ActionModule)
+        action._task = Task({"variables": variables, "argument_specs": SPEC_FILE})
+        return action.run(task_vars={})
+
+    ok = run(given())
+    assert ok["_ansible_no_log"] is True and ok["inputs"]["errors"] == [] and not ok.get("failed")
+    refused = run(given(prune="perhaps"))
+    assert refused["failed"] is True and "_ansible_no_log" not in refused and "migrate_prune" in refused["msg"]
