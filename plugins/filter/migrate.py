@@ -10,7 +10,6 @@ __metaclass__ = type
 import os
 
 from ansible_collections.contentstack.personalize.plugins.module_utils import migrate, migrate_role, migrate_stack
-from ansible_collections.contentstack.personalize.plugins.module_utils.errors import PersonalizeError
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import complete_connection
 from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, as_text, guard, picking, plain, project_fact

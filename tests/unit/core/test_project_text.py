@@ -51,8 +51,8 @@ def test_the_role_plan_keeps_its_item_lists_as_text_and_every_plan_filter_reads_
                                          allow_skips=True)
     assert all(isinstance(kept[kind], str) for kind in ("attributes", "events", "audiences", "experiences", "versions"))
     assert isinstance(kept["priority"], list) and isinstance(kept["pending"], dict) and kept["stack"]["on"] is False
-    listed = dict(kept, **dict((kind, project_fact(kept[kind], kind=list)) for kind in ("attributes", "events", "audiences",
-                                                                                          "experiences", "versions")))
+    kinds = ("attributes", "events", "audiences", "experiences", "versions")
+    listed = dict(kept, **dict((kind, project_fact(kept[kind], kind=list)) for kind in kinds))
     assert listed["audiences"] == plan["audiences"] and listed["versions"] == plan["versions"]
     for phase, kwargs in (("validate", {"show_plan": True, "destination": dest, "check_mode": True}),
                           ("load", {"results": {"attributes": {}, "events": {}}}), ("notes", {}), ("prune", {})):
