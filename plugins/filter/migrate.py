@@ -12,13 +12,13 @@ import os
 from ansible_collections.contentstack.personalize.plugins.module_utils import migrate, migrate_role, migrate_stack
 from ansible_collections.contentstack.personalize.plugins.module_utils.export import portable_from_raw
 from ansible_collections.contentstack.personalize.plugins.module_utils.options import complete_connection
-from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, as_text, guard, picking, plain, project_fact
+from ansible_collections.contentstack.personalize.plugins.plugin_utils.filters import as_stored, as_text, guard, picking, plain, project_fact, stored
 
 
 # The plan's item lists (one per load kind): the role keeps them in its plan fact as JSON text.
 PLAN_TEXT = migrate_role.LOAD_KINDS
-# The progress phases whose value is a plan.
-PLAN_PHASES = ("validate", "notes", "plan", "project", "load", "prune")
+# The progress phases that read a plan's item lists (the prune line reads only its prune lists).
+PLAN_PHASES = ("validate", "notes", "plan", "project", "load")
 
 
 @picking
@@ -94,7 +94,9 @@ def migrate_sides(reads, endpoints):
     """What each side holds after the export lookup, and the message that stops the copy, if any; each
     side's raw export as compact JSON text (``as_text``: the fact is set and read back at a fraction of
     the cost of a structured one)."""
-    out = migrate_role.sides(as_stored(reads), plain(endpoints))
+    # The lookup's answer as it gave it (no copy: each side becomes text here, the rest is small).
+    data = stored(reads)
+    out = migrate_role.sides(data if data is not None else plain(reads), plain(endpoints))
     out.update((side, as_text(out[side])) for side in migrate_role.SIDES)
     return out
 

@@ -167,11 +167,6 @@ def spec_options(spec):
     return spec
 
 
-def refusal_of_inputs(errors):
-    """The message that stops the copy on its variables, before anything is read."""
-    return "The copy cannot start: %s. Nothing was read or written." % "; ".join(errors)
-
-
 def inputs_argument_spec():
     """personalize_migrate_inputs's options, and the connection options it accepts (and does not use)."""
     return dict(CONNECTION_ARGSPEC, variables={"type": "dict", "required": True},
@@ -184,9 +179,9 @@ def typed_inputs(params):
     try:
         typed_in = inputs(params["variables"] or {}, spec_options(load_argument_specs(params["argument_specs"])))
     except PersonalizeError as exc:
-        return {"failed": True, "changed": False, "msg": refusal_of_inputs([str(exc)])}
+        return {"failed": True, "changed": False, "msg": cannot_start([str(exc)], nothing="read or written")}
     if typed_in["errors"]:
-        return {"failed": True, "changed": False, "msg": refusal_of_inputs(typed_in["errors"])}
+        return {"failed": True, "changed": False, "msg": cannot_start(typed_in["errors"], nothing="read or written")}
     return {"changed": False, "inputs": typed_in}
 
 
@@ -285,9 +280,10 @@ def sides(reads, ends):
     return out
 
 
-def cannot_start(errors):
-    """The message that stops the copy before any write, naming every problem."""
-    return "The copy cannot start: %s. Nothing was written." % "; ".join(e.rstrip(".") for e in errors)
+def cannot_start(errors, nothing="written"):
+    """The message that stops the copy before any write, naming every problem; ``nothing``: what was not
+    done yet (``read or written`` for the role's variables, checked before the first read)."""
+    return "The copy cannot start: %s. Nothing was %s." % ("; ".join(e.rstrip(".") for e in errors), nothing)
 
 
 # -- progress lines -----------------------------------------------------------------------

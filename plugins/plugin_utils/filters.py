@@ -40,21 +40,28 @@ def plain(value):
     return value
 
 
+def stored(value):
+    """A fact's, a registered result's or a lookup's data as ansible-core stored it: its lazy
+    containers' contents (``_non_lazy_copy``, ansible-core 2.19) without rendering anything, or None
+    when ``value`` offers no such copy. Shares objects with the store: copy before changing it."""
+    copy = getattr(value, "_non_lazy_copy", None)
+    return copy() if callable(copy) else None  # pylint: disable=not-callable
+
+
 def as_stored(value):
     """A fact's or a registered result's data as plain data, taken as Ansible stored it.
 
     Such data was rendered when it was stored (a set_fact's template, a module's or a lookup's
     answer: API data is never a template), so there is nothing left to render. ``plain`` reads a
     lazy container value by value, a template call each (over a second for a large project's raw
-    export); here the container gives its contents as stored, when ansible-core offers that (its
-    lazy containers' ``_non_lazy_copy``, ansible-core 2.19), and a JSON round trip copies them (in C:
-    the filters never share the fact store's own objects). Anything else, or anything JSON cannot
-    hold, is read as ``plain`` reads it. Not for variables whose values are templates still to
-    render (task or role vars)."""
-    copy = getattr(value, "_non_lazy_copy", None)
-    if callable(copy):
+    export); here the container gives its contents as stored (``stored``), and a JSON round trip
+    copies them (in C: the filters never share the fact store's own objects). Anything else, or
+    anything JSON cannot hold, is read as ``plain`` reads it. Not for variables whose values are
+    templates still to render (task or role vars)."""
+    data = stored(value)
+    if data is not None:
         try:
-            return json.loads(json.dumps(copy()))  # pylint: disable=not-callable
+            return json.loads(json.dumps(data))
         except (TypeError, ValueError):
             pass
     return plain(value)
@@ -69,10 +76,10 @@ def as_text(value):
     each time. Text is one value to it; ``project_fact`` reads it back in C."""
     if value is None:
         return None
-    copy = getattr(value, "_non_lazy_copy", None)
-    if callable(copy):
+    data = stored(value)
+    if data is not None:
         try:
-            return json.dumps(copy(), separators=(",", ":"))  # pylint: disable=not-callable
+            return json.dumps(data, separators=(",", ":"))
         except (TypeError, ValueError):
             pass
     return json.dumps(plain(value), separators=(",", ":"))
